@@ -1,0 +1,69 @@
+/* The wijkscan command: argv -> options -> library calls. No logic beyond
+ * that lives here. */
+#ifndef WS_CLI_H
+#define WS_CLI_H
+
+#include <stdbool.h>
+
+#include "wijkscan/wijkscan.h"
+
+/* Exit codes (documented in the README and in --help). */
+enum {
+    WS_EXIT_OK = 0,
+    WS_EXIT_INTERNAL = 1,
+    WS_EXIT_USAGE = 2,
+    WS_EXIT_INPUT = 3,
+    WS_EXIT_DATA = 4,
+    WS_EXIT_OUTPUT = 5,
+    WS_EXIT_NOMEM = 6,
+    WS_EXIT_CANCELLED = 7
+};
+
+#define WS_CLI_MAX_INPUTS 32
+#define WS_CLI_MAX_GEMEENTEN 400
+
+/* Everything the command line can say. Strings point into argv or into the
+ * fixed buffers here. */
+typedef struct cli_args {
+    const char *command;
+    bool help, version, quiet, verbose, timings, csv_dutch;
+    const char *project;
+    const char *output;
+    const char *csv_dir;
+    const char *layers_dir;
+    const char *region_name;
+    ws_input bag, buurten;
+    ws_input voorz[WS_CLI_MAX_INPUTS];
+    size_t n_voorz;
+    ws_input kern[WS_CLI_MAX_INPUTS];
+    size_t n_kern;
+    const char *voorz_def;
+    char gemeente_buf[4096];
+    const char *gemeenten[WS_CLI_MAX_GEMEENTEN];
+    size_t n_gemeenten;
+    double radii[WS_MAX_RADII];
+    size_t n_radii;
+    double margin;
+    bool margin_set;
+    /* storage for FILE:LAYER splits */
+    char split_buf[2 * WS_CLI_MAX_INPUTS + 4][4096];
+    size_t n_split;
+} cli_args;
+
+/* Parse argv; on a usage error print it (naming the option) and return
+ * false. */
+bool cli_parse(int argc, char **argv, cli_args *a);
+void cli_usage(const char *command);
+int cli_exit_code(ws_status st);
+
+/* Progress bar on stderr (only when stderr is a terminal). */
+typedef struct cli_progress {
+    bool enabled;
+    char last_msg[128];
+    int last_percent;
+} cli_progress;
+void cli_progress_init(cli_progress *p, bool quiet);
+int cli_progress_fn(double ratio, const char *msg, void *user);
+void cli_progress_done(cli_progress *p);
+
+#endif /* WS_CLI_H */

@@ -1,0 +1,251 @@
+/* wijkscan: the command-line tool. It turns argv or a project file into
+ * pipeline options, runs the library, reports errors with the exit codes of
+ * cli.h, and removes partial outputs when interrupted. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void on_signal(int sig) {
+    ws_remove_partial_outputs();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_signal_handlers(void) {
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+}
+
+typedef struct log_state {
+    bool verbose;
+    cli_progress *progress;
+} log_state;
+
+static void log_message(ws_log_level level, const char *msg, void *user) {
+    log_state *ls = user;
+    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !ls->verbose))
+        return;
+    cli_progress_done(ls->progress);
+    fprintf(stderr, "wijkscan: %s%s\n",
+            level == WS_LOG_WARNING ? "warning: " : "", msg);
+}
+
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Is this program the one in the build tree (not an installed copy)? */
+static bool running_from_build_tree(void) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    size_t len = strlen(WS_BUILD_DIR);
+    return strncmp(exe, WS_BUILD_DIR, len) == 0 && exe[len] == '/';
+}
+
+/* Layer definitions: --layers, $WIJKSCAN_LAYERS, the source tree when run
+ * from the build directory, else the installed ones. */
+static const char *default_layers_dir(const cli_args *a) {
+    static char buf[4096];
+    if (a->layers_dir)
+        return a->layers_dir;
+    const char *env = getenv("WIJKSCAN_LAYERS");
+    if (env && *env)
+        return env;
+    snprintf(buf, sizeof buf, "%s/layers",
+             running_from_build_tree() ? WS_SOURCE_DATADIR
+                                       : WS_INSTALL_DATADIR);
+    return is_dir(buf) ? buf : NULL;
+}
+
+static int fail(ws_ctx *ctx, ws_status st, cli_progress *p) {
+    cli_progress_done(p);
+    const char *msg = ws_ctx_errmsg(ctx);
+    fprintf(stderr, "wijkscan: error: %s\n", *msg ? msg : ws_status_str(st));
+    return cli_exit_code(st);
+}
+
+static void print_number(size_t n, char *buf, size_t size) {
+    /* Dutch thousands separator: 78.066 */
+    char digits[32];
+    snprintf(digits, sizeof digits, "%zu", n);
+    size_t len = strlen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = '.';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
+static void print_summary(const ws_run_summary *s, const ws_pipeline_options *o,
+                          const cli_args *a) {
+    if (a->timings) {
+        double total = 0;
+        for (int i = 0; i < WS_STAGE_COUNT; i++) {
+            fprintf(stderr, "timing: %-10s %8.3f s\n",
+                    ws_stage_name((ws_stage)i), s->seconds[i]);
+            total += s->seconds[i];
+        }
+        fprintf(stderr, "timing: %-10s %8.3f s\n", "total", total);
+    }
+    if (a->quiet)
+        return;
+    char dw[32], out[32], am[32];
+    print_number(s->dwellings, dw, sizeof dw);
+    print_number(s->dwellings_outside, out, sizeof out);
+    print_number(s->amenities, am, sizeof am);
+    printf("wijkscan: %s woningen in %zu buurten, %zu wijken, %zu gemeenten "
+           "(%s buiten alle buurten); %s voorzieningen\n",
+           dw, s->regions[WS_LEVEL_BUURT], s->regions[WS_LEVEL_WIJK],
+           s->regions[WS_LEVEL_GEMEENTE], out, am);
+    if (o->output.gpkg_path)
+        printf("wijkscan: GeoPackage: %s\n", o->output.gpkg_path);
+    if (o->output.csv_dir)
+        printf("wijkscan: CSV: %s/\n", o->output.csv_dir);
+}
+
+static int run_pipeline(ws_ctx *ctx, const ws_pipeline_options *o,
+                        const cli_args *a, cli_progress *p) {
+    ws_run_summary s;
+    ws_status st = ws_pipeline_run(ctx, o, &s, NULL);
+    cli_progress_done(p);
+    if (st != WS_OK)
+        return fail(ctx, st, p);
+    print_summary(&s, o, a);
+    return WS_EXIT_OK;
+}
+
+static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
+    if (!a->bag.path || !a->buurten.path || a->n_voorz == 0 || !a->output) {
+        fprintf(stderr, "wijkscan: score needs --bag, --buurten, "
+                        "--voorzieningen and -o OUT.gpkg\n"
+                        "Try 'wijkscan score --help'.\n");
+        return WS_EXIT_USAGE;
+    }
+    ws_pipeline_options o;
+    ws_pipeline_options_init(&o);
+    o.load.layers_dir = default_layers_dir(a);
+    if (!o.load.layers_dir) {
+        fprintf(stderr, "wijkscan: error: no layer definitions found; use "
+                        "--layers DIR\n");
+        return WS_EXIT_USAGE;
+    }
+    o.load.bag = a->bag;
+    o.load.buurten = a->buurten;
+    o.load.voorzieningen = a->voorz;
+    o.load.n_voorzieningen = a->n_voorz;
+    o.load.kerncijfers = a->kern;
+    o.load.n_kerncijfers = a->n_kern;
+    o.load.gemeenten = a->gemeenten;
+    o.load.n_gemeenten = a->n_gemeenten;
+    if (a->region_name)
+        o.load.region_name = a->region_name;
+    if (a->margin_set)
+        o.load.amenity_margin = a->margin;
+    if (a->n_radii) {
+        memcpy(o.aggregate.radii, a->radii, sizeof a->radii);
+        o.aggregate.n_radii = a->n_radii;
+    }
+    o.output.gpkg_path = a->output;
+    o.output.csv_dir = a->csv_dir;
+    o.output.csv_dutch = a->csv_dutch;
+    return run_pipeline(ctx, &o, a, p);
+}
+
+static int make_dir(const char *dir) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
+    if (!a->project) {
+        fprintf(stderr, "wijkscan: run needs a project file\n"
+                        "Try 'wijkscan run --help'.\n");
+        return WS_EXIT_USAGE;
+    }
+    ws_project *proj = NULL;
+    ws_status st = ws_project_load(ctx, a->project, default_layers_dir(a),
+                                   &proj);
+    if (st == WS_OK && a->output)
+        st = ws_project_set_output_dir(ctx, proj, a->output);
+    if (st != WS_OK) {
+        ws_project_free(proj);
+        return fail(ctx, st, p);
+    }
+    const char *dir = ws_project_output_dir(proj);
+    if (make_dir(dir) != 0) {
+        fprintf(stderr, "wijkscan: error: %s: cannot create the output "
+                        "directory: %s\n", dir, strerror(errno));
+        ws_project_free(proj);
+        return WS_EXIT_OUTPUT;
+    }
+    int rc = run_pipeline(ctx, ws_project_options(proj), a, p);
+    ws_project_free(proj);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    cli_args *a = calloc(1, sizeof *a);
+    if (!a) {
+        fputs("wijkscan: out of memory\n", stderr);
+        return WS_EXIT_NOMEM;
+    }
+    int rc = WS_EXIT_OK;
+    if (!cli_parse(argc, argv, a)) {
+        free(a);
+        return WS_EXIT_USAGE;
+    }
+    if (a->version) {
+        printf("wijkscan %s\n", ws_version());
+    } else if (a->help || !a->command) {
+        cli_usage(a->command);
+        rc = a->help ? WS_EXIT_OK : WS_EXIT_USAGE;
+    } else if (strcmp(a->command, "score") != 0 &&
+               strcmp(a->command, "run") != 0) {
+        fprintf(stderr, "wijkscan: unknown command '%s'\nTry 'wijkscan "
+                        "--help'.\n", a->command);
+        rc = WS_EXIT_USAGE;
+    } else {
+        install_signal_handlers();
+        cli_progress prog;
+        cli_progress_init(&prog, a->quiet);
+        log_state ls = {a->verbose, &prog};
+        ws_ctx_options co;
+        ws_ctx_options_init(&co);
+        co.log = log_message;
+        co.log_user = &ls;
+        co.progress = cli_progress_fn;
+        co.progress_user = &prog;
+        ws_ctx *ctx = NULL;
+        if (ws_ctx_new(&co, &ctx) != WS_OK) {
+            fputs("wijkscan: cannot create a context\n", stderr);
+            free(a);
+            return WS_EXIT_NOMEM;
+        }
+        rc = strcmp(a->command, "score") == 0 ? cmd_score(ctx, a, &prog)
+                                              : cmd_run(ctx, a, &prog);
+        ws_ctx_free(ctx);
+    }
+    free(a);
+    return rc;
+}

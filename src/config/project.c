@@ -1,0 +1,358 @@
+/* Project files: YAML that names the inputs, the region (gemeentecodes), the
+ * parameters and the outputs of a run. Paths are resolved relative to the
+ * project file; every mistake is reported as file:line:column. The result is
+ * a ws_pipeline_options whose strings the project owns. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+#include "wijkscan/project.h"
+
+struct ws_project {
+    ws_ctx *ctx;
+    ws_ydoc *doc;
+    ws_pipeline_options opt;
+    char *dir;           /* directory of the project file */
+    char **strings;      /* owned strings (resolved paths) */
+    size_t nstrings, capstrings;
+    ws_input *voorz, *kern;
+    const char **gemeenten;
+    const char *name;
+    char *out_dir, *gpkg_name;
+    bool want_gpkg, want_csv;
+};
+
+static const char *const top_keys[] = {"wijkscan", "name", "region", "inputs",
+                                       "parameters", "output", "layers", NULL};
+static const char *const region_keys[] = {"name", "gemeenten", NULL};
+static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
+                                         "kerncijfers", NULL};
+static const char *const source_keys[] = {"path", "layer", "definition",
+                                          "suffix", NULL};
+static const char *const param_keys[] = {"radii", "amenity_margin", NULL};
+static const char *const output_keys[] = {"dir", "gpkg", "csv", "csv_dutch",
+                                          NULL};
+
+static char *keep(ws_project *p, char *s) {
+    if (!s)
+        return NULL;
+    if (ws__reserve(p->ctx, (void **)&p->strings, &p->capstrings,
+                    p->nstrings + 1, sizeof *p->strings) != WS_OK) {
+        ws__free(p->ctx, s);
+        return NULL;
+    }
+    p->strings[p->nstrings++] = s;
+    return s;
+}
+
+/* A path relative to the project file's directory (absolute stays). */
+static const char *resolve(ws_project *p, const char *path) {
+    if (path[0] == '/' || strncmp(path, "/vsi", 4) == 0 ||
+        strstr(path, ":") != NULL)
+        return keep(p, ws__strdup(p->ctx, path));
+    ws_strbuf sb;
+    ws__sb_init(&sb, p->ctx);
+    ws__sb_appendf(&sb, "%s/%s", p->dir, path);
+    return keep(p, ws__sb_take(&sb));
+}
+
+static ws_status parse_source(ws_project *p, const ws_ynode *n,
+                              const char *what, ws_input *in) {
+    memset(in, 0, sizeof *in);
+    if (n->kind == WS_Y_SCALAR) {
+        in->path = resolve(p, n->value);
+        return in->path ? WS_OK : WS_ERR_NOMEM;
+    }
+    ws_status st = ws__yexpect(p->ctx, p->doc, n, WS_Y_MAP, what);
+    const char *path = NULL, *def = NULL;
+    if (st == WS_OK)
+        st = ws__ycheck_keys(p->ctx, p->doc, n, source_keys);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, n, "path", true, &path);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, n, "layer", false, &in->layer);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, n, "definition", false, &def);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, n, "suffix", false, &in->suffix);
+    if (st != WS_OK)
+        return st;
+    in->path = resolve(p, path);
+    if (def)
+        in->definition = resolve(p, def);
+    return in->path && (!def || in->definition) ? WS_OK : WS_ERR_NOMEM;
+}
+
+/* A single source or a list of sources. */
+static ws_status parse_sources(ws_project *p, const ws_ynode *inputs,
+                               const char *key, ws_input **out, size_t *n) {
+    const ws_ynode *node = ws__ymap_get(inputs, key);
+    *out = NULL;
+    *n = 0;
+    if (!node)
+        return WS_OK;
+    size_t count = node->kind == WS_Y_SEQ ? node->n : 1;
+    *out = ws__calloc(p->ctx, count ? count : 1, sizeof **out);
+    if (!*out)
+        return WS_ERR_NOMEM;
+    for (size_t i = 0; i < count; i++) {
+        const ws_ynode *it = node->kind == WS_Y_SEQ ? node->items[i] : node;
+        ws_status st = parse_source(p, it, key, &(*out)[i]);
+        if (st != WS_OK)
+            return st;
+    }
+    *n = count;
+    return WS_OK;
+}
+
+static ws_status parse_inputs(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *in = ws__ymap_get(root, "inputs");
+    ws_status st = ws__yexpect(p->ctx, p->doc, in ? in : root, WS_Y_MAP,
+                               "inputs: bag, buurten, voorzieningen, …");
+    if (st == WS_OK && !in)
+        st = ws__yerror(p->ctx, p->doc, root, WS_ERR_FORMAT,
+                        "missing required key 'inputs'");
+    if (st == WS_OK)
+        st = ws__ycheck_keys(p->ctx, p->doc, in, input_keys);
+    if (st != WS_OK)
+        return st;
+    const ws_ynode *bag = ws__ymap_get(in, "bag");
+    const ws_ynode *buurten = ws__ymap_get(in, "buurten");
+    if (!bag || !buurten)
+        return ws__yerror(p->ctx, p->doc, in, WS_ERR_FORMAT,
+                          "inputs: 'bag' and 'buurten' are required");
+    ws_load_options *lo = &p->opt.load;
+    if ((st = parse_source(p, bag, "bag", &lo->bag)) ||
+        (st = parse_source(p, buurten, "buurten", &lo->buurten)) ||
+        (st = parse_sources(p, in, "voorzieningen", &p->voorz,
+                            &lo->n_voorzieningen)) ||
+        (st = parse_sources(p, in, "kerncijfers", &p->kern,
+                            &lo->n_kerncijfers)))
+        return st;
+    lo->voorzieningen = p->voorz;
+    lo->kerncijfers = p->kern;
+    return WS_OK;
+}
+
+static ws_status parse_region(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *r = ws__ymap_get(root, "region");
+    if (!r)
+        return WS_OK;
+    size_t n = 0;
+    ws_status st = ws__yexpect(p->ctx, p->doc, r, WS_Y_MAP, "region");
+    if (st == WS_OK)
+        st = ws__ycheck_keys(p->ctx, p->doc, r, region_keys);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, r, "name", false,
+                          &p->opt.load.region_name);
+    if (st == WS_OK)
+        st = ws__yget_strlist(p->ctx, p->doc, r, "gemeenten", false,
+                              &p->gemeenten, &n);
+    p->opt.load.gemeenten = p->gemeenten;
+    p->opt.load.n_gemeenten = n;
+    if (!p->opt.load.region_name)
+        p->opt.load.region_name = p->name ? p->name : "regio";
+    return st;
+}
+
+static ws_status parse_radii(ws_project *p, const ws_ynode *params) {
+    const ws_ynode *r = ws__ymap_get(params, "radii");
+    if (!r)
+        return WS_OK;
+    size_t n = r->kind == WS_Y_SEQ ? r->n : 1;
+    if (r->kind == WS_Y_MAP || n == 0 || n > WS_MAX_RADII)
+        return ws__yerror(p->ctx, p->doc, r, WS_ERR_FORMAT,
+                          "radii must be a list of 1 to %d distances in "
+                          "metres", WS_MAX_RADII);
+    for (size_t i = 0; i < n; i++) {
+        const ws_ynode *it = r->kind == WS_Y_SEQ ? r->items[i] : r;
+        char *end = NULL;
+        double v = it->kind == WS_Y_SCALAR ? strtod(it->value, &end) : NAN;
+        if (!end || *end || !(v > 0 && v <= 100000) ||
+            (i > 0 && v <= p->opt.aggregate.radii[i - 1]))
+            return ws__yerror(p->ctx, p->doc, it, WS_ERR_FORMAT,
+                              "radius must be a distance in metres between 0 "
+                              "and 100000, larger than the one before");
+        p->opt.aggregate.radii[i] = v;
+    }
+    p->opt.aggregate.n_radii = n;
+    return WS_OK;
+}
+
+static ws_status parse_parameters(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *pm = ws__ymap_get(root, "parameters");
+    if (!pm)
+        return WS_OK;
+    ws_status st = ws__yexpect(p->ctx, p->doc, pm, WS_Y_MAP, "parameters");
+    if (st == WS_OK)
+        st = ws__ycheck_keys(p->ctx, p->doc, pm, param_keys);
+    if (st == WS_OK)
+        st = parse_radii(p, pm);
+    if (st == WS_OK)
+        st = ws__yget_double(p->ctx, p->doc, pm, "amenity_margin", false, 0,
+                             100000, &p->opt.load.amenity_margin);
+    return st;
+}
+
+static ws_status parse_output(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *o = ws__ymap_get(root, "output");
+    const char *dir = "output", *gpkg = "wijkscan.gpkg";
+    p->want_gpkg = true;
+    p->want_csv = true;
+    ws_status st = WS_OK;
+    if (o) {
+        st = ws__yexpect(p->ctx, p->doc, o, WS_Y_MAP, "output");
+        if (st == WS_OK)
+            st = ws__ycheck_keys(p->ctx, p->doc, o, output_keys);
+        if (st == WS_OK)
+            st = ws__yget_str(p->ctx, p->doc, o, "dir", false, &dir);
+        if (st == WS_OK)
+            st = ws__yget_str(p->ctx, p->doc, o, "gpkg", false, &gpkg);
+        if (st == WS_OK)
+            st = ws__yget_bool(p->ctx, p->doc, o, "csv", &p->want_csv);
+        if (st == WS_OK)
+            st = ws__yget_bool(p->ctx, p->doc, o, "csv_dutch",
+                               &p->opt.output.csv_dutch);
+        if (st != WS_OK)
+            return st;
+        dir = dir ? dir : "output";
+        gpkg = gpkg ? gpkg : "wijkscan.gpkg";
+    }
+    if (strchr(gpkg, '/'))
+        return ws__yerror(p->ctx, p->doc, ws__ymap_get(o, "gpkg"),
+                          WS_ERR_FORMAT,
+                          "output.gpkg is a file name inside output.dir, not "
+                          "a path");
+    p->gpkg_name = ws__strdup(p->ctx, gpkg);
+    if (!p->gpkg_name)
+        return WS_ERR_NOMEM;
+    const char *resolved = resolve(p, dir);
+    return resolved ? ws_project_set_output_dir(p->ctx, p, resolved)
+                    : WS_ERR_NOMEM;
+}
+
+static ws_status parse_layers_dir(ws_project *p, const ws_ynode *root,
+                                  const char *default_dir) {
+    const char *dir = NULL;
+    ws_status st = ws__yget_str(p->ctx, p->doc, root, "layers", false, &dir);
+    if (st != WS_OK)
+        return st;
+    p->opt.load.layers_dir = dir ? resolve(p, dir) : default_dir;
+    if (!p->opt.load.layers_dir)
+        return ws__yerror(p->ctx, p->doc, root, WS_ERR_FORMAT,
+                          "no layer definition directory: give 'layers:' or "
+                          "--layers");
+    return WS_OK;
+}
+
+static ws_status parse_project(ws_project *p, const char *default_dir) {
+    const ws_ynode *root = p->doc->root;
+    ws_status st = ws__yexpect(p->ctx, p->doc, root, WS_Y_MAP, "project");
+    if (st == WS_OK)
+        st = ws__ycheck_keys(p->ctx, p->doc, root, top_keys);
+    const char *version = NULL;
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, root, "wijkscan", true, &version);
+    if (st == WS_OK && strcmp(version, "1") != 0)
+        st = ws__yerror(p->ctx, p->doc, ws__ymap_get(root, "wijkscan"),
+                        WS_ERR_FORMAT,
+                        "project format version '%s' is not supported (this "
+                        "wijkscan reads version 1)", version);
+    if (st == WS_OK)
+        st = ws__yget_str(p->ctx, p->doc, root, "name", false, &p->name);
+    if (st == WS_OK)
+        st = parse_region(p, root);
+    if (st == WS_OK)
+        st = parse_inputs(p, root);
+    if (st == WS_OK)
+        st = parse_parameters(p, root);
+    if (st == WS_OK)
+        st = parse_output(p, root);
+    if (st == WS_OK)
+        st = parse_layers_dir(p, root, default_dir);
+    return st;
+}
+
+static char *directory_of(ws_ctx *ctx, const char *path) {
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return ws__strdup(ctx, ".");
+    return ws__strndup(ctx, path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+ws_status ws_project_load(ws_ctx *ctx, const char *path,
+                          const char *default_layers_dir, ws_project **out) {
+    if (!ctx || !path || !out)
+        return WS_ERR_INVALID_ARG;
+    *out = NULL;
+    ws_project *p = ws__calloc(ctx, 1, sizeof *p);
+    if (!p)
+        return WS_ERR_NOMEM;
+    p->ctx = ctx;
+    ws_pipeline_options_init(&p->opt);
+    p->opt.project_path = path;
+    p->dir = directory_of(ctx, path);
+    ws_status st = p->dir ? ws__yaml_load_file(ctx, path, &p->doc)
+                          : WS_ERR_NOMEM;
+    if (st == WS_OK)
+        st = parse_project(p, default_layers_dir);
+    if (st == WS_OK)
+        p->opt.project_path = keep(p, ws__strdup(ctx, path));
+    if (st != WS_OK) {
+        ws_project_free(p);
+        return st;
+    }
+    *out = p;
+    return WS_OK;
+}
+
+void ws_project_free(ws_project *p) {
+    if (!p)
+        return;
+    ws_ctx *ctx = p->ctx;
+    for (size_t i = 0; i < p->nstrings; i++)
+        ws__free(ctx, p->strings[i]);
+    ws__free(ctx, p->strings);
+    ws__free(ctx, p->voorz);
+    ws__free(ctx, p->kern);
+    ws__free(ctx, (void *)p->gemeenten);
+    ws__free(ctx, p->dir);
+    ws__free(ctx, p->out_dir);
+    ws__free(ctx, p->gpkg_name);
+    ws__yaml_free(ctx, p->doc);
+    ws__free(ctx, p);
+}
+
+const ws_pipeline_options *ws_project_options(const ws_project *p) {
+    return &p->opt;
+}
+
+const char *ws_project_output_dir(const ws_project *p) { return p->out_dir; }
+
+const char *ws_project_name(const ws_project *p) {
+    return p->name ? p->name : "wijkscan";
+}
+
+ws_status ws_project_set_output_dir(ws_ctx *ctx, ws_project *p,
+                                    const char *dir) {
+    char *d = ws__strdup(ctx, dir);
+    if (!d)
+        return WS_ERR_NOMEM;
+    ws__free(ctx, p->out_dir);
+    p->out_dir = d;
+    p->opt.output.gpkg_path = NULL;
+    p->opt.output.csv_dir = NULL;
+    if (p->want_gpkg) {
+        ws_strbuf sb;
+        ws__sb_init(&sb, ctx);
+        ws__sb_appendf(&sb, "%s/%s", d, p->gpkg_name);
+        p->opt.output.gpkg_path = keep(p, ws__sb_take(&sb));
+        if (!p->opt.output.gpkg_path)
+            return WS_ERR_NOMEM;
+    }
+    if (p->want_csv)
+        p->opt.output.csv_dir = d;
+    return WS_OK;
+}

@@ -1,0 +1,109 @@
+/* Internal core services shared by every module: allocation through the
+ * context's allocator, the first-error-wins error state, logging, progress,
+ * GDAL error capture and small containers. Never installed. */
+#ifndef WS_CORE_INTERNAL_H
+#define WS_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <geos_c.h>
+
+#include "wijkscan/context.h"
+
+#if defined(__GNUC__)
+#define WS_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define WS_PRINTF(f, a)
+#endif
+
+struct ws_ctx {
+    ws_ctx_options opt;
+    GEOSContextHandle_t geos;
+    ws_status status;
+    char errmsg[WS_ERROR_SIZE];
+    char geos_msg[512];  /* last GEOS error/notice */
+    char gdal_msg[512];  /* last GDAL error captured between gdal_begin/end */
+    int gdal_depth;
+    size_t n_warnings;
+};
+
+/* --- allocation: every failure records WS_ERR_NOMEM in the context --- */
+void *ws__malloc(ws_ctx *ctx, size_t size);
+void *ws__calloc(ws_ctx *ctx, size_t n, size_t size);
+void *ws__realloc(ws_ctx *ctx, void *ptr, size_t size);
+void ws__free(ws_ctx *ctx, void *ptr);
+char *ws__strdup(ws_ctx *ctx, const char *s);
+char *ws__strndup(ws_ctx *ctx, const char *s, size_t n);
+/* Grow *array (elements of elem_size) so that it holds at least `need`
+ * elements; *cap is updated. Returns WS_OK or WS_ERR_NOMEM. */
+ws_status ws__reserve(ws_ctx *ctx, void **array, size_t *cap, size_t need,
+                      size_t elem_size);
+
+/* --- errors: the first one wins; later calls only return their status --- */
+ws_status ws__error(ws_ctx *ctx, ws_status st, const char *fmt, ...)
+    WS_PRINTF(3, 4);
+ws_status ws__verror(ws_ctx *ctx, ws_status st, const char *fmt, va_list ap);
+/* Prefix the recorded message with "<stage>: " (once per stage name). */
+void ws__error_prefix(ws_ctx *ctx, const char *stage);
+bool ws__has_error(const ws_ctx *ctx);
+
+/* --- logging and progress --- */
+void ws__log(ws_ctx *ctx, ws_log_level level, const char *fmt, ...)
+    WS_PRINTF(3, 4);
+#define ws__warn(ctx, ...) ws__log((ctx), WS_LOG_WARNING, __VA_ARGS__)
+#define ws__info(ctx, ...) ws__log((ctx), WS_LOG_INFO, __VA_ARGS__)
+/* Report progress; returns WS_ERR_CANCELLED (recorded) if the user asked to
+ * stop, WS_OK otherwise. Cheap: callers may call it every few thousand items. */
+ws_status ws__progress(ws_ctx *ctx, double ratio, const char *msg);
+
+/* --- GDAL error capture: wrap every block of GDAL calls --- */
+void ws__gdal_begin(ws_ctx *ctx);
+void ws__gdal_end(ws_ctx *ctx);
+/* Last GDAL error message captured inside the current block ("" if none). */
+const char *ws__gdal_msg(const ws_ctx *ctx);
+
+/* --- small string helpers --- */
+/* Copy at most dst_size-1 bytes and always NUL-terminate; returns strlen(src). */
+size_t ws__strlcpy(char *dst, const char *src, size_t dst_size);
+bool ws__streq_nocase(const char *a, const char *b);
+/* Final path component (no allocation). */
+const char *ws__basename(const char *path);
+
+/* --- growable string buffer --- */
+typedef struct ws_strbuf {
+    char *data;
+    size_t len, cap;
+    ws_ctx *ctx;
+    bool failed;
+} ws_strbuf;
+void ws__sb_init(ws_strbuf *sb, ws_ctx *ctx);
+void ws__sb_append(ws_strbuf *sb, const char *s);
+void ws__sb_appendf(ws_strbuf *sb, const char *fmt, ...) WS_PRINTF(2, 3);
+/* Returns the string (owned by sb) or NULL if an allocation failed. */
+const char *ws__sb_str(ws_strbuf *sb);
+/* Hand the buffer to the caller (free with ws__free); sb is reset. */
+char *ws__sb_take(ws_strbuf *sb);
+void ws__sb_free(ws_strbuf *sb);
+
+/* --- hash index: string or 64-bit key -> size_t value (open addressing) --- */
+typedef struct ws_hash {
+    ws_ctx *ctx;
+    size_t cap, count;
+    uint64_t *hashes; /* 0 = empty slot */
+    const char **skeys; /* borrowed string keys (NULL for integer maps) */
+    uint64_t *ikeys;
+    size_t *values;
+} ws_hash;
+ws_status ws__hash_init(ws_hash *h, ws_ctx *ctx, size_t expected, bool string_keys);
+void ws__hash_free(ws_hash *h);
+/* Insert; *existing (optional) receives true and the old value is kept when
+ * the key was already present. String keys are borrowed, not copied. */
+ws_status ws__hash_put_str(ws_hash *h, const char *key, size_t value, bool *existing);
+bool ws__hash_get_str(const ws_hash *h, const char *key, size_t *value);
+ws_status ws__hash_put_u64(ws_hash *h, uint64_t key, size_t value, bool *existing);
+bool ws__hash_get_u64(const ws_hash *h, uint64_t key, size_t *value);
+
+#endif /* WS_CORE_INTERNAL_H */

@@ -1,0 +1,30 @@
+/* The export stage: GeoPackage and/or CSV, each written atomically. */
+#include <string.h>
+
+#include "export_internal.h"
+
+void ws_export_options_init(ws_export_options *opt) {
+    memset(opt, 0, sizeof *opt);
+}
+
+ws_status ws_export(ws_ctx *ctx, const ws_dataset *ds,
+                    const ws_export_options *opt) {
+    if (!ctx || !ds || !opt)
+        return WS_ERR_INVALID_ARG;
+    for (int lv = 0; lv < WS_LEVEL_COUNT; lv++)
+        if (!ds->levels[lv].table)
+            return ws__error(ctx, WS_ERR_MISUSE,
+                             "export: the dataset has no %s level",
+                             ws_level_layer_name((ws_level)lv));
+    if (!opt->gpkg_path && !opt->csv_dir)
+        return ws__error(ctx, WS_ERR_INVALID_ARG,
+                         "export: no output (GeoPackage or CSV) requested");
+    ws_status st = WS_OK;
+    if (opt->gpkg_path)
+        st = ws__export_gpkg(ctx, ds, opt);
+    if (st == WS_OK && opt->csv_dir)
+        st = ws__export_csv(ctx, ds, opt);
+    if (st != WS_OK)
+        ws__error_prefix(ctx, "export");
+    return st;
+}

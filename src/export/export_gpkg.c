@@ -1,0 +1,308 @@
+/* GeoPackage writer (GDAL). One layer per level with the geometry and the
+ * columns in output order (keys, indicators, statistics); missing values are
+ * NULL, and their reasons go to the table ontbrekende_waarden. The tables
+ * wijkscan_metadata and wijkscan_invoer record version, parameters, data
+ * quality counts and every input file. The GeoPackage timestamps are set to
+ * the newest input's modification time, so the same inputs give the same
+ * file. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "export_internal.h"
+
+#ifndef WS_VERSION_STRING
+#define WS_VERSION_STRING "0.0.0"
+#endif
+
+typedef struct gpkg_writer {
+    ws_ctx *ctx;
+    const ws_dataset *ds;
+    GDALDatasetH out;
+    OGRSpatialReferenceH rd;
+    const char *path; /* final path, for messages */
+} gpkg_writer;
+
+static ws_status gdal_fail(gpkg_writer *w, const char *what) {
+    return ws__error(w->ctx, WS_ERR_IO_WRITE, "%s: %s: %s", w->path, what,
+                     ws__gdal_msg(w->ctx)[0] ? ws__gdal_msg(w->ctx)
+                                             : "GDAL gave no reason");
+}
+
+static OGRLayerH create_table(gpkg_writer *w, const char *name,
+                              const char *const *fields, OGRFieldType *types) {
+    char **opts = CSLSetNameValue(NULL, "DESCRIPTION",
+                                  "wijkscan " WS_VERSION_STRING);
+    OGRLayerH l = GDALDatasetCreateLayer(w->out, name, NULL, wkbNone, opts);
+    CSLDestroy(opts);
+    for (size_t i = 0; l && fields[i]; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], types ? types[i] : OFTString);
+        if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE)
+            l = NULL;
+        OGR_Fld_Destroy(fd);
+    }
+    return l;
+}
+
+static ws_status add_row(gpkg_writer *w, OGRLayerH l, const char *const *v,
+                         size_t n) {
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    for (size_t i = 0; i < n; i++)
+        if (v[i])
+            OGR_F_SetFieldString(f, (int)i, v[i]);
+    OGRErr e = OGR_L_CreateFeature(l, f);
+    OGR_F_Destroy(f);
+    return e == OGRERR_NONE ? WS_OK : gdal_fail(w, "writing a table row");
+}
+
+static ws_status add_kv(gpkg_writer *w, OGRLayerH l, const char *key,
+                        const char *fmt, ...) WS_PRINTF(4, 5);
+static ws_status add_kv(gpkg_writer *w, OGRLayerH l, const char *key,
+                        const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    const char *v[2] = {key, buf};
+    return add_row(w, l, v, 2);
+}
+
+static ws_status write_metadata(gpkg_writer *w, const ws_export_options *opt) {
+    static const char *const fields[] = {"sleutel", "waarde", NULL};
+    OGRLayerH l = create_table(w, "wijkscan_metadata", fields, NULL);
+    if (!l)
+        return gdal_fail(w, "creating table wijkscan_metadata");
+    const ws_dataset *ds = w->ds;
+    ws_status st = add_kv(w, l, "wijkscan_versie", "%s", WS_VERSION_STRING);
+    if (st == WS_OK && opt->config_hash)
+        st = add_kv(w, l, "configuratie_hash", "%s", opt->config_hash);
+    if (st == WS_OK)
+        st = add_kv(w, l, "woningen", "%zu", ds->dw.n);
+    if (st == WS_OK)
+        st = add_kv(w, l, "woningen_buiten_buurten", "%zu", ds->n_outside);
+    if (st == WS_OK)
+        st = add_kv(w, l, "verblijfsobjecten_gelezen", "%zu", ds->n_vbo_read);
+    if (st == WS_OK)
+        st = add_kv(w, l, "voorzieningen", "%zu", ds->am.n);
+    if (st == WS_OK)
+        st = add_kv(w, l, "ongeldige_polygonen_hersteld", "%zu",
+                    ds->n_invalid_repaired);
+    if (st == WS_OK)
+        st = add_kv(w, l, "waterregios_verwijderd", "%zu", ds->n_water_dropped);
+    if (st == WS_OK)
+        st = add_kv(w, l, "afstandsmaat", "%s", "hemelsbreed (rechte lijn)");
+    for (size_t i = 0; st == WS_OK && i < ds->nparams; i++)
+        st = add_kv(w, l, ds->params[i].key, "%s", ds->params[i].value);
+    if (st == WS_OK)
+        st = add_kv(w, l, "bronvermelding", "%s",
+                    "CBS Wijk- en Buurtkaart / Kerncijfers (CC-BY 4.0, CBS / "
+                    "Kadaster); Kadaster BAG (CC0); OpenStreetMap (ODbL, (c) "
+                    "OpenStreetMap contributors); bewerking wijkscan");
+    return st;
+}
+
+static void iso_time(time_t t, char *buf, size_t size) {
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static ws_status write_inputs(gpkg_writer *w) {
+    static const char *const fields[] = {"rol", "bestand", "pad", "grootte_bytes",
+                                         "gewijzigd", "laag", "definitie",
+                                         "objecten", NULL};
+    static OGRFieldType types[] = {OFTString, OFTString, OFTString,
+                                   OFTInteger64, OFTString, OFTString,
+                                   OFTString, OFTInteger64};
+    OGRLayerH l = create_table(w, "wijkscan_invoer", fields, types);
+    if (!l)
+        return gdal_fail(w, "creating table wijkscan_invoer");
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < w->ds->ninputs; i++) {
+        const ws__input_info *in = &w->ds->inputs[i];
+        char size[32], mtime[32], feats[32];
+        snprintf(size, sizeof size, "%lld", in->size);
+        iso_time(in->mtime, mtime, sizeof mtime);
+        snprintf(feats, sizeof feats, "%zu", in->features);
+        const char *v[8] = {in->role, ws__basename(in->path), in->path, size,
+                            mtime, in->layer, in->definition, feats};
+        st = add_row(w, l, v, 8);
+    }
+    return st;
+}
+
+static ws_status write_missing(gpkg_writer *w) {
+    static const char *const fields[] = {"niveau", "code", "kolom", "reden",
+                                         "toelichting", NULL};
+    OGRLayerH l = create_table(w, "ontbrekende_waarden", fields, NULL);
+    if (!l)
+        return gdal_fail(w, "creating table ontbrekende_waarden");
+    ws_status st = WS_OK;
+    for (int lv = 0; st == WS_OK && lv < WS_LEVEL_COUNT; lv++) {
+        const ws_table *t = w->ds->levels[lv].table;
+        for (size_t c = 0; st == WS_OK && c < t->ncols; c++) {
+            const ws_column *col = &t->cols[c];
+            if (col->type != WS_COL_REAL)
+                continue;
+            for (size_t r = 0; st == WS_OK && r < t->nrows; r++) {
+                if (col->missing[r] == WS_PRESENT)
+                    continue;
+                const char *v[5] = {ws_level_layer_name((ws_level)lv),
+                                    t->cols[0].text[r], col->name,
+                                    ws_missing_key(col->missing[r]),
+                                    ws_missing_label(col->missing[r])};
+                st = add_row(w, l, v, 5);
+            }
+        }
+    }
+    return st;
+}
+
+static ws_status create_fields(gpkg_writer *w, OGRLayerH l, const ws_table *t,
+                               const size_t *order, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const ws_column *c = &t->cols[order[i]];
+        OGRFieldType type = c->type == WS_COL_TEXT ? OFTString
+                            : c->integer           ? OFTInteger64
+                                                   : OFTReal;
+        OGRFieldDefnH fd = OGR_Fld_Create(c->name, type);
+        OGRErr e = OGR_L_CreateField(l, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return gdal_fail(w, "creating a field");
+    }
+    return WS_OK;
+}
+
+static OGRGeometryH to_ogr(gpkg_writer *w, const GEOSGeometry *g) {
+    size_t size = 0;
+    GEOSWKBWriter *wr = GEOSWKBWriter_create_r(w->ctx->geos);
+    if (!wr)
+        return NULL;
+    unsigned char *wkb = GEOSWKBWriter_write_r(w->ctx->geos, wr, g, &size);
+    GEOSWKBWriter_destroy_r(w->ctx->geos, wr);
+    if (!wkb)
+        return NULL;
+    OGRGeometryH og = NULL;
+    OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size);
+    GEOSFree_r(w->ctx->geos, wkb);
+    if (og && wkbFlatten(OGR_G_GetGeometryType(og)) == wkbPolygon)
+        og = OGR_G_ForceToMultiPolygon(og);
+    return og;
+}
+
+static void fill_feature(OGRFeatureH f, const ws_table *t, size_t row,
+                         const size_t *order, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const ws_column *c = &t->cols[order[i]];
+        if (c->missing[row] != WS_PRESENT) {
+            OGR_F_SetFieldNull(f, (int)i);
+        } else if (c->type == WS_COL_TEXT) {
+            OGR_F_SetFieldString(f, (int)i, c->text[row]);
+        } else if (c->integer) {
+            OGR_F_SetFieldInteger64(f, (int)i, (GIntBig)llround(c->real[row]));
+        } else {
+            OGR_F_SetFieldDouble(f, (int)i, c->real[row]);
+        }
+    }
+}
+
+static ws_status write_level(gpkg_writer *w, ws_level lv) {
+    const ws__level *level = &w->ds->levels[lv];
+    const ws_table *t = level->table;
+    size_t *order = NULL, n = 0;
+    ws_status st = ws__output_columns(w->ctx, t, &order, &n);
+    if (st != WS_OK)
+        return st;
+    char **opts = CSLSetNameValue(NULL, "DESCRIPTION",
+                                  "wijkscan " WS_VERSION_STRING);
+    OGRLayerH l = GDALDatasetCreateLayer(w->out, ws_level_layer_name(lv),
+                                         w->rd, wkbMultiPolygon, opts);
+    CSLDestroy(opts);
+    if (!l)
+        st = gdal_fail(w, "creating a layer");
+    if (st == WS_OK)
+        st = create_fields(w, l, t, order, n);
+    for (size_t r = 0; st == WS_OK && r < t->nrows; r++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        fill_feature(f, t, r, order, n);
+        OGRGeometryH g = level->geom[r] ? to_ogr(w, level->geom[r]) : NULL;
+        if (g)
+            OGR_F_SetGeometryDirectly(f, g);
+        if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
+            st = gdal_fail(w, "writing a feature");
+        OGR_F_Destroy(f);
+    }
+    ws__free(w->ctx, order);
+    return st;
+}
+
+static time_t newest_input(const ws_dataset *ds) {
+    time_t t = 0;
+    for (size_t i = 0; i < ds->ninputs; i++)
+        if (ds->inputs[i].mtime > t)
+            t = ds->inputs[i].mtime;
+    return t;
+}
+
+static ws_status write_all(gpkg_writer *w, const ws_export_options *opt) {
+    ws_status st = WS_OK;
+    if (GDALDatasetStartTransaction(w->out, FALSE) != OGRERR_NONE)
+        return gdal_fail(w, "starting a transaction");
+    for (int lv = 0; st == WS_OK && lv < WS_LEVEL_COUNT; lv++)
+        st = write_level(w, (ws_level)lv);
+    if (st == WS_OK)
+        st = write_metadata(w, opt);
+    if (st == WS_OK)
+        st = write_inputs(w);
+    if (st == WS_OK)
+        st = write_missing(w);
+    if (st == WS_OK && GDALDatasetCommitTransaction(w->out) != OGRERR_NONE)
+        st = gdal_fail(w, "committing");
+    return st;
+}
+
+ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
+                          const ws_export_options *opt) {
+    ws_outfile of;
+    ws_status st = ws__outfile_begin(ctx, ds, opt->gpkg_path, &of);
+    if (st != WS_OK)
+        return st;
+    gpkg_writer w = {ctx, ds, NULL, NULL, opt->gpkg_path};
+    char stamp[32];
+    iso_time(newest_input(ds), stamp, sizeof stamp);
+    GDALAllRegister();
+    ws__gdal_begin(ctx);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    w.out = drv ? GDALCreate(drv, of.tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    w.rd = OSRNewSpatialReference(NULL);
+    if (!w.out)
+        st = gdal_fail(&w, "cannot create the GeoPackage");
+    else if (OSRImportFromEPSG(w.rd, 28992) != OGRERR_NONE)
+        st = gdal_fail(&w, "cannot create EPSG:28992");
+    if (st == WS_OK)
+        st = write_all(&w, opt);
+    if (w.out) {
+        ctx->gdal_msg[0] = '\0';
+        GDALClose(w.out); /* errors while flushing are reported to the handler */
+        if (ctx->gdal_msg[0] && st == WS_OK)
+            st = gdal_fail(&w, "closing the GeoPackage");
+    }
+    OSRDestroySpatialReference(w.rd);
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+    ws__gdal_end(ctx);
+    if (st == WS_OK)
+        st = ws__outfile_commit(ctx, &of);
+    else
+        ws__outfile_abort(&of);
+    return st;
+}

@@ -1,0 +1,36 @@
+/* Shared parts of the writers: atomic output files and value formatting. */
+#ifndef WS_EXPORT_INTERNAL_H
+#define WS_EXPORT_INTERNAL_H
+
+#include "../model/model_internal.h"
+#include "wijkscan/export.h"
+
+/* An output being written: data goes to `tmp` in the target directory and
+ * ws__outfile_commit() renames it to `path`. */
+typedef struct ws_outfile {
+    char path[4096];
+    char tmp[4096];
+    int slot; /* in the registry of partial files, -1 when none */
+} ws_outfile;
+
+/* Check the target (directory exists and is writable, not an input of
+ * `ds`) and reserve a temporary name with the same extension. */
+ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
+                            const char *path, ws_outfile *out);
+/* Flush to disk and rename into place. */
+ws_status ws__outfile_commit(ws_ctx *ctx, ws_outfile *out);
+/* Remove the temporary file (after a failure). */
+void ws__outfile_abort(ws_outfile *out);
+
+/* Columns in output order: keys, indicators, statistics. Caller frees. */
+ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
+                             size_t *n);
+/* Shortest %g form that reads back as the same double. */
+void ws__format_double(double v, char *buf, size_t size);
+
+ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
+                          const ws_export_options *opt);
+ws_status ws__export_csv(ws_ctx *ctx, const ws_dataset *ds,
+                         const ws_export_options *opt);
+
+#endif /* WS_EXPORT_INTERNAL_H */

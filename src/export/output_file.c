@@ -1,0 +1,165 @@
+/* Atomic output files. Everything is written to a temporary file beside the
+ * target and renamed into place only when complete, so a user never finds a
+ * half-written GeoPackage or CSV, and an existing file is only replaced by a
+ * complete new one. The temporary names are kept in a small registry that a
+ * signal handler can empty (unlink is async-signal-safe). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "export_internal.h"
+
+#define WS_MAX_PARTIAL 16
+
+/* Registry of temporary files being written (process-wide, because signals
+ * are). Slots hold fixed buffers so the handler never touches the heap. */
+static char partial_names[WS_MAX_PARTIAL][4096];
+static volatile sig_atomic_t partial_used[WS_MAX_PARTIAL];
+
+void ws_remove_partial_outputs(void) {
+    for (int i = 0; i < WS_MAX_PARTIAL; i++)
+        if (partial_used[i]) {
+            unlink(partial_names[i]);
+            partial_used[i] = 0;
+        }
+}
+
+static int registry_add(const char *name) {
+    for (int i = 0; i < WS_MAX_PARTIAL; i++)
+        if (!partial_used[i]) {
+            ws__strlcpy(partial_names[i], name, sizeof partial_names[i]);
+            partial_used[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+static void registry_remove(int slot) {
+    if (slot >= 0)
+        partial_used[slot] = 0;
+}
+
+static void directory_of(const char *path, char *dir, size_t size) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        ws__strlcpy(dir, ".", size);
+        return;
+    }
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1; /* "/file" */
+    if (n >= size)
+        n = size - 1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+}
+
+/* Same file as an input (by device and inode)? */
+static bool is_an_input(const ws_dataset *ds, const char *path) {
+    struct stat out;
+    if (stat(path, &out) != 0)
+        return false;
+    for (size_t i = 0; i < ds->ninputs; i++) {
+        struct stat in;
+        if (stat(ds->inputs[i].path, &in) == 0 && in.st_dev == out.st_dev &&
+            in.st_ino == out.st_ino)
+            return true;
+    }
+    return false;
+}
+
+ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
+                            const char *path, ws_outfile *out) {
+    memset(out, 0, sizeof *out);
+    out->slot = -1;
+    if (ws__strlcpy(out->path, path, sizeof out->path) >= sizeof out->path)
+        return ws__error(ctx, WS_ERR_IO_WRITE, "%s: path too long", path);
+    if (is_an_input(ds, path))
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: is one of the input files; refusing to "
+                         "overwrite it", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: is a directory, expected a file name", path);
+    char dir[4096];
+    directory_of(path, dir, sizeof dir);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: directory '%s' does not exist", path, dir);
+    if (access(dir, W_OK) != 0)
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: directory '%s' is not writable: %s", path, dir,
+                         strerror(errno));
+    const char *base = ws__basename(path);
+    const char *ext = strrchr(base, '.');
+    int suffix = ext ? (int)strlen(ext) : 0;
+    int n = snprintf(out->tmp, sizeof out->tmp, "%s/.%.*s.part-XXXXXX%s", dir,
+                     (int)(strlen(base) - (size_t)suffix), base,
+                     ext ? ext : "");
+    if (n < 0 || (size_t)n >= sizeof out->tmp)
+        return ws__error(ctx, WS_ERR_IO_WRITE, "%s: path too long", path);
+    int fd = mkstemps(out->tmp, suffix);
+    if (fd < 0)
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: cannot create a temporary file in '%s': %s",
+                         path, dir, strerror(errno));
+    close(fd);
+    out->slot = registry_add(out->tmp);
+    /* GDAL creates the file itself; the name stays reserved meanwhile. */
+    unlink(out->tmp);
+    return WS_OK;
+}
+
+ws_status ws__outfile_commit(ws_ctx *ctx, ws_outfile *out) {
+    int fd = open(out->tmp, O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    if (rename(out->tmp, out->path) != 0) {
+        int e = errno;
+        ws__outfile_abort(out);
+        return ws__error(ctx, WS_ERR_IO_WRITE, "%s: cannot move the finished "
+                         "file into place: %s", out->path, strerror(e));
+    }
+    registry_remove(out->slot);
+    out->slot = -1;
+    return WS_OK;
+}
+
+void ws__outfile_abort(ws_outfile *out) {
+    if (out->tmp[0])
+        unlink(out->tmp);
+    registry_remove(out->slot);
+    out->slot = -1;
+}
+
+static int role_rank(const ws_column *c) { return c->role; }
+
+ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
+                             size_t *n) {
+    *order = ws__malloc(ctx, (t->ncols ? t->ncols : 1) * sizeof **order);
+    if (!*order)
+        return WS_ERR_NOMEM;
+    *n = 0;
+    for (int role = WS_ROLE_KEY; role <= WS_ROLE_STATISTIC; role++)
+        for (size_t c = 0; c < t->ncols; c++)
+            if (role_rank(&t->cols[c]) == role)
+                (*order)[(*n)++] = c;
+    return WS_OK;
+}
+
+void ws__format_double(double v, char *buf, size_t size) {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}

@@ -1,0 +1,156 @@
+/* Internal layout of ws_dataset and ws_table, shared by the pipeline stages.
+ * Points are flat columns (struct of arrays); region polygons are GEOS
+ * geometries owned by the level, created with the dataset's ctx. */
+#ifndef WS_MODEL_INTERNAL_H
+#define WS_MODEL_INTERNAL_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "../core/core_internal.h"
+#include "wijkscan/dataset.h"
+
+typedef struct ws_column {
+    char *name;
+    ws_coltype type;
+    double *real;     /* WS_COL_REAL: value, NaN when missing */
+    char **text;      /* WS_COL_TEXT: owned strings, NULL when missing */
+    uint8_t *missing; /* ws_missing per row */
+    uint8_t role;     /* ws_colrole: orders the output columns */
+    bool integer;     /* REAL column whose values are whole numbers */
+} ws_column;
+
+/* What a column is; the export writes keys, then indicators, then the
+ * carried statistics. */
+typedef enum ws_colrole {
+    WS_ROLE_KEY = 0,
+    WS_ROLE_INDICATOR = 1,
+    WS_ROLE_STATISTIC = 2
+} ws_colrole;
+
+struct ws_table {
+    ws_ctx *ctx;
+    size_t nrows, rowcap;
+    size_t ncols, colcap;
+    ws_column *cols;
+    long code_col; /* column holding the region code, -1 if none */
+    ws_hash code_index;
+    bool indexed;
+};
+
+ws_status ws__table_new(ws_ctx *ctx, ws_table **out);
+void ws__table_free(ws_table *t);
+/* Append n rows; every cell of the new rows is missing (WS_MISSING_EMPTY). */
+ws_status ws__table_add_rows(ws_table *t, size_t n);
+/* Add a column (or return the existing one of that name and type). */
+ws_status ws__table_add_col(ws_table *t, const char *name, ws_coltype type,
+                            size_t *col);
+void ws__table_set_role(ws_table *t, size_t col, ws_colrole role,
+                        bool integer);
+void ws__table_set_real(ws_table *t, size_t col, size_t row, double v);
+void ws__table_set_missing(ws_table *t, size_t col, size_t row, ws_missing m);
+ws_status ws__table_set_text(ws_table *t, size_t col, size_t row,
+                             const char *s);
+/* Store a statistic from a CBS product: any value <= -99990 becomes missing
+ * with the matching reason (-99997 geheim, -99995 later, -99991 niet meer,
+ * other codes "geen gegevens"). */
+void ws__table_set_cbs(ws_table *t, size_t col, size_t row, double v);
+/* Declare which column holds the region code and build the code index;
+ * duplicates are reported as WS_ERR_DATA_DUPLICATE_KEY naming `what`. */
+ws_status ws__table_index_codes(ws_table *t, size_t code_col,
+                                const char *what);
+/* Remove rows whose keep[row] is false (order of the others is kept). */
+void ws__table_filter_rows(ws_table *t, const bool *keep);
+
+/* --- one level of regions ---------------------------------------------- */
+typedef struct ws__level {
+    ws_table *table;        /* codes, names, statistics, indicators */
+    GEOSGeometry **geom;    /* nrows; NULL when the level has no geometry */
+    size_t geom_cap;
+    long *parent[WS_LEVEL_COUNT]; /* row of the containing region per level */
+} ws__level;
+
+/* Canonical column names in level tables. */
+#define WS_COL_BUURTCODE "buurtcode"
+#define WS_COL_BUURTNAAM "buurtnaam"
+#define WS_COL_WIJKCODE "wijkcode"
+#define WS_COL_WIJKNAAM "wijknaam"
+#define WS_COL_GEMEENTECODE "gemeentecode"
+#define WS_COL_GEMEENTENAAM "gemeentenaam"
+#define WS_COL_REGIOCODE "regiocode"
+#define WS_COL_REGIONAAM "regionaam"
+
+/* --- dwellings: BAG verblijfsobjecten that are woningen ----------------- */
+typedef struct ws__dwellings {
+    size_t n, cap;
+    double *x, *y;      /* RD New metres */
+    float *oppervlakte; /* m²; NaN unknown (NULL, <= 1 placeholder) */
+    int16_t *bouwjaar;  /* 0 unknown (NULL, 9999) */
+    uint64_t *pand_id;  /* numeric part of the pand identificatie; 0 unknown */
+    int32_t *buurt;     /* row in the buurt level; -1 outside every buurt */
+} ws__dwellings;
+
+/* --- voorzieningen -------------------------------------------------------- */
+typedef struct ws__amenities {
+    size_t n, cap;
+    double *x, *y;
+    uint16_t *cat; /* index into ws_dataset.categories */
+} ws__amenities;
+
+/* --- provenance of every input, for the metadata table ------------------- */
+typedef struct ws__input_info {
+    char *role;       /* "bag", "buurten", "voorzieningen", "kerncijfers", … */
+    char *path;
+    char *layer;
+    char *definition; /* layer definition file used */
+    long long size;
+    time_t mtime;
+    size_t features;
+} ws__input_info;
+
+typedef struct ws__param {
+    char *key, *value;
+} ws__param;
+
+struct ws_dataset {
+    ws_ctx *ctx;
+    ws__level levels[WS_LEVEL_COUNT];
+    ws__dwellings dw;
+    ws__amenities am;
+    char **categories;
+    size_t ncat, catcap;
+    float **dist; /* [ncat][dw.n] straight-line distance, NaN when none */
+    ws__input_info *inputs;
+    size_t ninputs, inputcap;
+    ws__param *params;
+    size_t nparams, paramcap;
+    /* data-quality counts, reported and written to the metadata */
+    size_t n_outside;          /* dwellings in no buurt */
+    size_t n_invalid_repaired; /* polygons repaired with MakeValid */
+    size_t n_water_dropped;    /* water = 'JA' rows dropped */
+    size_t n_vbo_read;         /* verblijfsobject rows read */
+    size_t n_vbo_rejected;     /* rows that are not a live dwelling */
+};
+
+ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
+ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
+                                   float opp, int16_t bouwjaar,
+                                   uint64_t pand_id);
+/* Index of a category, added if absent. */
+ws_status ws__dataset_category(ws_dataset *ds, const char *name, size_t *idx);
+ws_status ws__dataset_add_amenity(ws_dataset *ds, double x, double y,
+                                  size_t cat);
+ws_status ws__dataset_add_input(ws_dataset *ds, const char *role,
+                                const char *path, const char *layer,
+                                const char *definition, size_t features);
+ws_status ws__dataset_set_param(ws_dataset *ds, const char *key,
+                                const char *fmt, ...) WS_PRINTF(3, 4);
+/* Make the level table with its code/name columns if not there yet. */
+ws_status ws__level_init(ws_dataset *ds, ws_level level);
+/* Append a region row with geometry (ownership of geom is taken). */
+ws_status ws__level_add_region_take(ws_dataset *ds, ws_level level,
+                                    GEOSGeometry *geom, size_t *row);
+const char *ws__level_code_col(ws_level level);
+const char *ws__level_name_col(ws_level level);
+
+#endif /* WS_MODEL_INTERNAL_H */

@@ -1,0 +1,177 @@
+/* The pipeline: runs the stages in order, times them, and computes the
+ * configuration hash (project file + every layer definition + the effective
+ * options) that the export records, so an output can be traced back to the
+ * exact configuration that made it. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../model/model_internal.h"
+#include "wijkscan/pipeline.h"
+
+#ifndef WS_VERSION_STRING
+#define WS_VERSION_STRING "0.0.0"
+#endif
+
+static const char *const stage_names[WS_STAGE_COUNT] = {
+    "load", "join", "access", "aggregate", "export"};
+
+const char *ws_stage_name(ws_stage s) {
+    return (unsigned)s < WS_STAGE_COUNT ? stage_names[s] : "?";
+}
+
+const char *ws_version(void) { return WS_VERSION_STRING; }
+
+void ws_pipeline_options_init(ws_pipeline_options *opt) {
+    memset(opt, 0, sizeof *opt);
+    ws_load_options_init(&opt->load);
+    ws_join_options_init(&opt->join);
+    ws_access_options_init(&opt->access);
+    ws_aggregate_options_init(&opt->aggregate);
+    ws_export_options_init(&opt->output);
+}
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* --- configuration hash (FNV-1a 64) ----------------------------------- */
+
+static uint64_t fnv(uint64_t h, const void *data, size_t n) {
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) {
+    return fnv(h, s ? s : "", (s ? strlen(s) : 0) + 1);
+}
+
+static uint64_t fnv_file(uint64_t h, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fnv_str(h, "(unreadable)");
+    unsigned char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        h = fnv(h, buf, n);
+    fclose(f);
+    return h;
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Hash every definition file in the layers directory, in name order. */
+static uint64_t fnv_layers(ws_ctx *ctx, uint64_t h, const char *dir) {
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d)
+        return h;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' ||
+            ws__reserve(ctx, (void **)&names, &cap, n + 1, sizeof *names))
+            continue;
+        names[n] = ws__strdup(ctx, e->d_name);
+        n += names[n] != NULL;
+    }
+    closedir(d);
+    if (names)
+        qsort(names, n, sizeof *names, compare_names);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        h = fnv_file(fnv_str(h, names[i]), path);
+        ws__free(ctx, names[i]);
+    }
+    ws__free(ctx, names);
+    return h;
+}
+
+static uint64_t fnv_input(uint64_t h, const ws_input *in) {
+    h = fnv_str(h, in->path);
+    h = fnv_str(h, in->layer);
+    h = fnv_str(h, in->definition);
+    return fnv_str(h, in->suffix);
+}
+
+static void config_hash(ws_ctx *ctx, const ws_pipeline_options *o,
+                        char out[17]) {
+    uint64_t h = 1469598103934665603ULL;
+    if (o->project_path)
+        h = fnv_file(h, o->project_path);
+    h = fnv_layers(ctx, h, o->load.layers_dir);
+    h = fnv_input(fnv_input(h, &o->load.bag), &o->load.buurten);
+    for (size_t i = 0; i < o->load.n_voorzieningen; i++)
+        h = fnv_input(h, &o->load.voorzieningen[i]);
+    for (size_t i = 0; i < o->load.n_kerncijfers; i++)
+        h = fnv_input(h, &o->load.kerncijfers[i]);
+    for (size_t i = 0; i < o->load.n_gemeenten; i++)
+        h = fnv_str(h, o->load.gemeenten[i]);
+    h = fnv(h, &o->load.amenity_margin, sizeof o->load.amenity_margin);
+    h = fnv(h, o->aggregate.radii, o->aggregate.n_radii * sizeof(double));
+    h = fnv(h, &o->access.metric, sizeof o->access.metric);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+static void summarise(const ws_ctx *ctx, const ws_dataset *ds,
+                      ws_run_summary *s) {
+    if (!ds)
+        return;
+    s->dwellings = ds->dw.n;
+    s->dwellings_outside = ds->n_outside;
+    s->amenities = ds->am.n;
+    for (int l = 0; l < WS_LEVEL_COUNT; l++)
+        s->regions[l] = ds->levels[l].table ? ds->levels[l].table->nrows : 0;
+    s->warnings = ws_ctx_warning_count(ctx);
+}
+
+ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
+                          ws_run_summary *summary, ws_dataset **keep) {
+    if (!ctx || !opt)
+        return WS_ERR_INVALID_ARG;
+    ws_run_summary local;
+    ws_run_summary *s = summary ? summary : &local;
+    memset(s, 0, sizeof *s);
+    if (keep)
+        *keep = NULL;
+    config_hash(ctx, opt, s->config_hash);
+    ws_export_options out = opt->output;
+    out.config_hash = s->config_hash;
+    ws_dataset *ds = NULL;
+    double t0 = now_seconds();
+    ws_status st = ws_load(ctx, &opt->load, &ds);
+    double t1 = now_seconds();
+    s->seconds[WS_STAGE_LOAD] = t1 - t0;
+    if (st == WS_OK)
+        st = ws_join(ctx, ds, &opt->join);
+    double t2 = now_seconds();
+    s->seconds[WS_STAGE_JOIN] = t2 - t1;
+    if (st == WS_OK)
+        st = ws_access(ctx, ds, &opt->access);
+    double t3 = now_seconds();
+    s->seconds[WS_STAGE_ACCESS] = t3 - t2;
+    if (st == WS_OK)
+        st = ws_aggregate(ctx, ds, &opt->aggregate);
+    double t4 = now_seconds();
+    s->seconds[WS_STAGE_AGGREGATE] = t4 - t3;
+    if (st == WS_OK && (out.gpkg_path || out.csv_dir))
+        st = ws_export(ctx, ds, &out);
+    s->seconds[WS_STAGE_EXPORT] = now_seconds() - t4;
+    summarise(ctx, ds, s);
+    if (st == WS_OK && keep)
+        *keep = ds;
+    else
+        ws_dataset_free(ds);
+    return st;
+}
