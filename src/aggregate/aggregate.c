@@ -142,6 +142,16 @@ static void put_ratio(writer *w, size_t col, size_t row, double num,
         ws__table_set_real(w->t, col, row, num / den);
 }
 
+/* Distances are kept per dwelling as float (about 7 significant digits, so
+ * well under a centimetre below 16 km); their means are given to the
+ * centimetre so no float noise reaches the output. */
+static void round_to_centimetre(writer *w, size_t col, size_t row) {
+    double v;
+    if (w->st == WS_OK &&
+        ws_table_get_real(w->t, col, row, &v) == WS_PRESENT)
+        ws__table_set_real(w->t, col, row, round(v * 100.0) / 100.0);
+}
+
 static double shannon(const accum *a) {
     double h = 0;
     for (int k = 0; k < N_SIZE_CLASSES; k++) {
@@ -194,6 +204,7 @@ static void write_category(writer *w, const ws_dataset *ds, size_t c,
         size_t k = row * w->s->ncat + c;
         double n = w->s->base[row].n;
         put_ratio(w, c_mean, row, w->s->dist_sum[k], w->s->dist_n[k], n, none);
+        round_to_centimetre(w, c_mean, row);
         for (size_t r = 0; r < opt->n_radii; r++)
             put_ratio(w, c_within[r], row, w->s->within[k * opt->n_radii + r],
                       w->s->dist_n[k], n, none);

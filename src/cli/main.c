@@ -126,6 +126,20 @@ static int run_pipeline(ws_ctx *ctx, const ws_pipeline_options *o,
     return WS_EXIT_OK;
 }
 
+static int make_dir(const char *dir) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     if (!a->bag.path || !a->buurten.path || a->n_voorz == 0 || !a->output) {
         fprintf(stderr, "wijkscan: score needs --bag, --buurten, "
@@ -159,22 +173,13 @@ static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     }
     o.output.gpkg_path = a->output;
     o.output.csv_dir = a->csv_dir;
+    if (a->csv_dir && make_dir(a->csv_dir) != 0) {
+        fprintf(stderr, "wijkscan: error: %s: cannot create the CSV "
+                        "directory: %s\n", a->csv_dir, strerror(errno));
+        return WS_EXIT_OUTPUT;
+    }
     o.output.csv_dutch = a->csv_dutch;
     return run_pipeline(ctx, &o, a, p);
-}
-
-static int make_dir(const char *dir) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {

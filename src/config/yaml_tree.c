@@ -174,13 +174,18 @@ static ws_status convert(builder *b, int index, int depth, ws_ynode **out) {
 
 static ws_status parser_error(ws_ctx *ctx, const char *path,
                               const yaml_parser_t *p) {
-    const yaml_mark_t *m =
-        p->problem_mark.line || p->problem_mark.column ? &p->problem_mark
-                                                       : &p->context_mark;
-    return ws__error(ctx, WS_ERR_FORMAT_YAML, "%s:%zu:%zu: YAML syntax error: %s%s%s",
+    const yaml_mark_t *m = &p->problem_mark;
+    if (p->context)
+        return ws__error(ctx, WS_ERR_FORMAT_YAML,
+                         "%s:%zu:%zu: YAML syntax error: %s (%s that starts "
+                         "at %zu:%zu)",
+                         path, m->line + 1, m->column + 1,
+                         p->problem ? p->problem : "unknown problem",
+                         p->context, p->context_mark.line + 1,
+                         p->context_mark.column + 1);
+    return ws__error(ctx, WS_ERR_FORMAT_YAML, "%s:%zu:%zu: YAML syntax error: %s",
                      path, m->line + 1, m->column + 1,
-                     p->problem ? p->problem : "unknown problem",
-                     p->context ? " " : "", p->context ? p->context : "");
+                     p->problem ? p->problem : "unknown problem");
 }
 
 ws_status ws__yaml_load_buffer(ws_ctx *ctx, const char *name,

@@ -63,6 +63,8 @@ void ws__hash_free(ws_hash *h) {
     h->ctx = ctx;
 }
 
+/* Slot of `key` (found) or of the empty slot where it would go. Integer
+ * maps pass skey = NULL and compare ikey; string maps compare skey. */
 static size_t find_slot(const ws_hash *h, uint64_t hv, const char *skey,
                         uint64_t ikey, bool *found) {
     size_t mask = h->cap - 1;
@@ -72,10 +74,13 @@ static size_t find_slot(const ws_hash *h, uint64_t hv, const char *skey,
             *found = false;
             return i;
         }
-        if (h->hashes[i] == hv &&
-            (h->skeys ? strcmp(h->skeys[i], skey) == 0 : h->ikeys[i] == ikey)) {
-            *found = true;
-            return i;
+        if (h->hashes[i] == hv) {
+            bool same = skey ? (h->skeys && strcmp(h->skeys[i], skey) == 0)
+                             : (h->ikeys && h->ikeys[i] == ikey);
+            if (same) {
+                *found = true;
+                return i;
+            }
         }
         i = (i + 1) & mask;
     }

@@ -19,7 +19,14 @@ ws_status ws_export(ws_ctx *ctx, const ws_dataset *ds,
     if (!opt->gpkg_path && !opt->csv_dir)
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "export: no output (GeoPackage or CSV) requested");
-    ws_status st = WS_OK;
+    /* Check every target before writing any, so that a bad CSV directory
+     * does not leave a new GeoPackage beside an old set of CSV files. */
+    ws_status st = opt->csv_dir ? ws__check_output_dir(ctx, opt->csv_dir)
+                                : WS_OK;
+    if (st != WS_OK) {
+        ws__error_prefix(ctx, "export");
+        return st;
+    }
     if (opt->gpkg_path)
         st = ws__export_gpkg(ctx, ds, opt);
     if (st == WS_OK && opt->csv_dir)

@@ -17,6 +17,8 @@ typedef struct ws_outfile {
  * `ds`) and reserve a temporary name with the same extension. */
 ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
                             const char *path, ws_outfile *out);
+/* The directory exists and is writable. */
+ws_status ws__check_output_dir(ws_ctx *ctx, const char *dir);
 /* Flush to disk and rename into place. */
 ws_status ws__outfile_commit(ws_ctx *ctx, ws_outfile *out);
 /* Remove the temporary file (after a failure). */

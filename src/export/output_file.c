@@ -60,6 +60,18 @@ static void directory_of(const char *path, char *dir, size_t size) {
     dir[n] = '\0';
 }
 
+ws_status ws__check_output_dir(ws_ctx *ctx, const char *dir) {
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: output directory does not exist", dir);
+    if (access(dir, W_OK) != 0)
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: output directory is not writable: %s", dir,
+                         strerror(errno));
+    return WS_OK;
+}
+
 /* Same file as an input (by device and inode)? */
 static bool is_an_input(const ws_dataset *ds, const char *path) {
     struct stat out;
@@ -90,13 +102,9 @@ ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
                          "%s: is a directory, expected a file name", path);
     char dir[4096];
     directory_of(path, dir, sizeof dir);
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return ws__error(ctx, WS_ERR_IO_WRITE,
-                         "%s: directory '%s' does not exist", path, dir);
-    if (access(dir, W_OK) != 0)
-        return ws__error(ctx, WS_ERR_IO_WRITE,
-                         "%s: directory '%s' is not writable: %s", path, dir,
-                         strerror(errno));
+    ws_status dir_st = ws__check_output_dir(ctx, dir);
+    if (dir_st != WS_OK)
+        return dir_st;
     const char *base = ws__basename(path);
     const char *ext = strrchr(base, '.');
     int suffix = ext ? (int)strlen(ext) : 0;
@@ -141,7 +149,19 @@ void ws__outfile_abort(ws_outfile *out) {
     out->slot = -1;
 }
 
-static int role_rank(const ws_column *c) { return c->role; }
+/* Keys in the order a reader expects them, whatever order they were made. */
+static const char *const key_order[] = {
+    WS_COL_BUURTCODE, WS_COL_BUURTNAAM,    WS_COL_WIJKCODE,
+    WS_COL_WIJKNAAM,  WS_COL_GEMEENTECODE, WS_COL_GEMEENTENAAM,
+    WS_COL_REGIOCODE, WS_COL_REGIONAAM};
+#define N_KEY_ORDER (sizeof key_order / sizeof key_order[0])
+
+static size_t key_rank(const ws_column *c) {
+    for (size_t i = 0; i < N_KEY_ORDER; i++)
+        if (strcmp(c->name, key_order[i]) == 0)
+            return i;
+    return N_KEY_ORDER;
+}
 
 ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
                              size_t *n) {
@@ -149,9 +169,13 @@ ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
     if (!*order)
         return WS_ERR_NOMEM;
     *n = 0;
-    for (int role = WS_ROLE_KEY; role <= WS_ROLE_STATISTIC; role++)
+    for (size_t k = 0; k <= N_KEY_ORDER; k++)
         for (size_t c = 0; c < t->ncols; c++)
-            if (role_rank(&t->cols[c]) == role)
+            if (t->cols[c].role == WS_ROLE_KEY && key_rank(&t->cols[c]) == k)
+                (*order)[(*n)++] = c;
+    for (int role = WS_ROLE_INDICATOR; role <= WS_ROLE_STATISTIC; role++)
+        for (size_t c = 0; c < t->ncols; c++)
+            if (t->cols[c].role == role)
                 (*order)[(*n)++] = c;
     return WS_OK;
 }

@@ -489,6 +489,34 @@ static ws_status link_parents(ws_ctx *ctx, ws_dataset *ds) {
     return WS_OK;
 }
 
+/* Copy the names of parent regions (wijknaam, gemeentenaam) onto the rows
+ * of finer levels, so every output layer is readable on its own. */
+static ws_status fill_parent_names(ws_dataset *ds) {
+    static const struct {
+        ws_level child, parent;
+        const char *col;
+    } links[] = {{WS_LEVEL_BUURT, WS_LEVEL_WIJK, WS_COL_WIJKNAAM},
+                 {WS_LEVEL_BUURT, WS_LEVEL_GEMEENTE, WS_COL_GEMEENTENAAM},
+                 {WS_LEVEL_WIJK, WS_LEVEL_GEMEENTE, WS_COL_GEMEENTENAAM}};
+    for (size_t k = 0; k < sizeof links / sizeof links[0]; k++) {
+        ws__level *child = &ds->levels[links[k].child];
+        const ws_table *pt = ds->levels[links[k].parent].table;
+        size_t col;
+        ws_status st = ws__table_add_col(child->table, links[k].col,
+                                         WS_COL_TEXT, &col);
+        for (size_t r = 0; st == WS_OK && r < child->table->nrows; r++) {
+            long pr = child->parent[links[k].parent][r];
+            const char *name = pr >= 0 ? ws_table_get_text(pt, 1, (size_t)pr)
+                                       : NULL;
+            if (name && !ws_table_get_text(child->table, col, r))
+                st = ws__table_set_text(child->table, col, r, name);
+        }
+        if (st != WS_OK)
+            return st;
+    }
+    return WS_OK;
+}
+
 static ws_status check_selection(ws_ctx *ctx, ws_dataset *ds,
                                  const ws_source *src, const char *field,
                                  const ws_selection *sel) {
@@ -544,6 +572,8 @@ ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
         st = build_regio(ctx, ds, region_name);
     if (st == WS_OK)
         st = link_parents(ctx, ds);
+    if (st == WS_OK)
+        st = fill_parent_names(ds);
     for (size_t i = 0; st == WS_OK && i < ds->levels[0].table->nrows; i++) {
         double x0, y0, x1, y1;
         if (GEOSGeom_getXMin_r(ctx->geos, ds->levels[0].geom[i], &x0) &&

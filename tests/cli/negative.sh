@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Bad-input tests for the wijkscan command. Each case builds its broken input
+# from the small valid set in tests/data/cli, runs the real binary and checks
+#  - the exit code (the documented ones: 2 usage, 3 input, 4 data, 5 output),
+#  - a one-line error on stderr that names the file, layer or field,
+#  - that no output (and no temporary file) is left behind,
+#  - that every input is byte-identical afterwards.
+# Usage: negative.sh WIJKSCAN CASE WORKDIR    |    negative.sh --list
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+data="$here/../data/cli"
+layers="$here/../../layers"
+
+cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
+       missing_layer unrecognised_layer missing_field mistyped_field no_crs
+       malformed_gemeente unknown_gemeente duplicate_gemeente empty_selection
+       duplicate_buurtcode malformed_buurtcode lines_as_points
+       invalid_polygon_repaired output_is_input output_dir_missing
+       project_yaml_syntax project_unknown_key project_missing_input
+       unknown_option missing_required)
+
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${cases[@]}"
+  exit 0
+fi
+ws=$1 case=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work/in" "$work/out"
+cp "$data"/* "$work/in/"
+cd "$work" || exit 1
+
+fail() { echo "FAIL [$case]: $*"; echo "--- stderr:"; cat err.txt; exit 1; }
+
+# expect CODE REGEX: exit code and the error line
+expect() {
+  local code=$1 regex=$2
+  [ "$rc" -eq "$code" ] || fail "exit code $rc, expected $code"
+  local n
+  n=$(grep -c '^wijkscan: error: ' err.txt || true)
+  if [ "$code" -eq 2 ] && [ "$n" -eq 0 ]; then n=$(grep -c '^wijkscan: ' err.txt || true); fi
+  [ "$n" -eq 1 ] || fail "expected exactly one error line, got $n"
+  grep -Eq -- "$regex" err.txt || fail "stderr does not match /$regex/"
+}
+# no output, no temporary files
+expect_no_output() {
+  local left
+  left=$(find out -mindepth 1 | head -5)
+  [ -z "$left" ] || fail "output left behind: $left"
+  left=$(find in -name '.*part-*' | head -5)
+  [ -z "$left" ] || fail "temporary file left behind: $left"
+}
+snapshot() { (cd in && find . -type f -print0 | sort -z | xargs -0 sha256sum) > "$1"; }
+run() {
+  snapshot before.sha
+  "$ws" "$@" >out.txt 2>err.txt
+  rc=$?
+  snapshot after.sha
+  cmp -s before.sha after.sha || fail "an input file was modified"
+}
+score() { run score --layers "$layers" "$@"; }
+base_args=(--bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv)
+
+case $case in
+missing_file)
+  score --bag in/nonexistent.gpkg --buurten in/buurten.geojson \
+        --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in/nonexistent.gpkg: cannot open: No such file"; expect_no_output ;;
+directory_as_input)
+  score --bag in --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in: is a directory"; expect_no_output ;;
+non_spatial)
+  printf 'dit is geen geodata\n' > in/notes.txt
+  score --bag in/bag.geojson --buurten in/notes.txt --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in/notes.txt: not a readable vector data file"; expect_no_output ;;
+zero_byte)
+  : > in/empty.gpkg
+  score --bag in/empty.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in/empty.gpkg: file is empty"; expect_no_output ;;
+truncated_gpkg)
+  ogr2ogr -q -f GPKG in/full.gpkg in/bag.geojson -nln verblijfsobject
+  head -c 3000 in/full.gpkg > in/truncated.gpkg; rm in/full.gpkg
+  score --bag in/truncated.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in/truncated.gpkg: not a readable vector data file"; expect_no_output ;;
+missing_layer)
+  ogr2ogr -q -f GPKG in/b.gpkg in/buurten.geojson -nln buurten
+  score --bag in/bag.geojson --buurten in/b.gpkg:wijken2023 --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b.gpkg: layer 'wijken2023' not found \(layers: 'buurten'\)"; expect_no_output ;;
+unrecognised_layer)
+  sed 's/"status"/"toestand"/g' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/bag2.geojson: layer 'verblijfsobject' is not recognised as bag"; expect_no_output ;;
+missing_field)
+  sed 's/"status"/"toestand"/g' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --bag-def "$layers/bag_light.yaml" --buurten in/buurten.geojson \
+        --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/bag2.geojson: layer 'verblijfsobject': field 'status' not found"; expect_no_output ;;
+mistyped_field)
+  sed 's/"oppervlakte": 80/"oppervlakte": "groot"/; s/"oppervlakte": 55/"oppervlakte": "klein"/; s/"oppervlakte": 120/"oppervlakte": "ruim"/' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "field 'oppervlakte' is of type String, expected a number"; expect_no_output ;;
+no_crs)
+  ogr2ogr -q -f "ESRI Shapefile" in/shp in/buurten.geojson -nln buurten && rm -f in/shp/buurten.prj
+  score --bag in/bag.geojson --buurten in/shp/buurten.shp --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 3 "in/shp/buurten.shp: layer 'buurten' has no coordinate reference system"; expect_no_output ;;
+malformed_gemeente)
+  score "${base_args[@]}" --gemeente 114 -o out/o.gpkg
+  expect 2 "gemeentecode '114' is malformed"; expect_no_output ;;
+unknown_gemeente)
+  score "${base_args[@]}" --gemeente GM0114,GM9999 -o out/o.gpkg
+  expect 4 "in/buurten.geojson: layer 'buurten': gemeentecode GM9999 not found"; expect_no_output ;;
+duplicate_gemeente)
+  score "${base_args[@]}" --gemeente GM0114,GM0114 -o out/o.gpkg
+  expect 2 "gemeentecode 'GM0114' is given twice"; expect_no_output ;;
+empty_selection)
+  sed 's/Verblijfsobject in gebruik/Verblijfsobject ingetrokken/g' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/bag2.geojson: layer 'verblijfsobject': no dwellings"; expect_no_output ;;
+duplicate_buurtcode)
+  sed 's/BU01140102/BU01140101/' in/buurten.geojson > in/b2.geojson
+  score --bag in/bag.geojson --buurten in/b2.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b2.geojson: duplicate buurtcode 'BU01140101'"; expect_no_output ;;
+malformed_buurtcode)
+  sed 's/BU01140102/BU0114-02/' in/buurten.geojson > in/b2.geojson
+  score --bag in/bag.geojson --buurten in/b2.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b2.geojson: layer 'buurten': feature [0-9]+: field 'buurtcode' holds 'BU0114-02', which is not a buurten code"; expect_no_output ;;
+lines_as_points)
+  sed 's/"type": "Point", "coordinates": \[ 250500, 530500 \]/"type": "LineString", "coordinates": [ [ 250500, 530500 ], [ 250600, 530600 ] ]/' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/bag2.geojson: layer 'verblijfsobject': feature [0-9]+ has a Line String geometry, expected a point"; expect_no_output ;;
+invalid_polygon_repaired)
+  # a bow-tie buurt: self-intersecting, repaired with MakeValid and reported
+  sed 's/\[ 251000, 530000 \], \[ 252000, 530000 \], \[ 252000, 531000 \], \[ 251000, 531000 \]/[ 251000, 530000 ], [ 252000, 531000 ], [ 252000, 530000 ], [ 251000, 531000 ]/' in/buurten.geojson > in/b2.geojson
+  grep -q '252000, 531000 \], \[ 252000, 530000' in/b2.geojson || fail "fixture edit failed"
+  score --bag in/bag.geojson --buurten in/b2.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "warning: in/b2.geojson: layer 'buurten': invalid polygon of BU01140102 repaired with MakeValid" err.txt || fail "no repair warning"
+  [ -s out/o.gpkg ] || fail "no output"
+  n=$(ogrinfo -ro -q out/o.gpkg -sql "select waarde from wijkscan_metadata where sleutel='ongeldige_polygonen_hersteld'" | grep -c "waarde (String) = 1")
+  [ "$n" -eq 1 ] || fail "repair count not recorded in the metadata" ;;
+output_is_input)
+  score "${base_args[@]}" -o in/buurten.geojson
+  expect 5 "in/buurten.geojson: is one of the input files; refusing to overwrite it" ;;
+output_dir_missing)
+  score "${base_args[@]}" -o out/nowhere/o.gpkg
+  expect 5 "out/nowhere: output directory does not exist"; expect_no_output ;;
+project_yaml_syntax)
+  printf 'wijkscan: 1\ninputs:\n  bag: in/bag.geojson\n  buurten: [in/buurten.geojson\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:[0-9]+:[0-9]+: YAML syntax error"; expect_no_output ;;
+project_unknown_key)
+  printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n  buurten: buurten.geojson\nparameters:\n  radius: [500]\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:6:3: unknown key 'radius' \(did you mean 'radii'\?\)"; expect_no_output ;;
+project_missing_input)
+  printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:3:3: inputs: 'bag' and 'buurten' are required"; expect_no_output ;;
+unknown_option)
+  score "${base_args[@]}" --straal 500 -o out/o.gpkg
+  expect 2 "unknown option '--straal'"; expect_no_output ;;
+missing_required)
+  score --bag in/bag.geojson -o out/o.gpkg
+  expect 2 "score needs --bag, --buurten, --voorzieningen and -o"; expect_no_output ;;
+*)
+  echo "unknown case $case"; exit 1 ;;
+esac
+echo "ok [$case]"
