@@ -435,13 +435,6 @@ static ws_status read_osm_layers(feature_reader *r) {
     return st;
 }
 
-static bool has_csv_extension(const char *path) {
-    const char *dot = strrchr(path, '.');
-    return dot && (ws__streq_nocase(dot, ".csv") ||
-                   ws__streq_nocase(dot, ".txt") ||
-                   ws__streq_nocase(dot, ".tsv"));
-}
-
 static bool is_osm_file(const char *path) {
     size_t n = strlen(path);
     return (n > 4 && ws__streq_nocase(path + n - 4, ".osm")) ||
@@ -558,7 +551,7 @@ ws_status ws__load_amenities(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     char layer[256] = "", def_path[4096] = "";
     const char *dp = "";
     ws_status st;
-    if (has_csv_extension(in->path) && !in->layer) {
+    if (ws__is_csv_path(in->path) && !in->layer) {
         st = load_csv_list(ctx, ds, in, defs, area, &cnt, &dp);
         ws__strlcpy(def_path, dp, sizeof def_path);
     } else if (is_osm_file(in->path)) {

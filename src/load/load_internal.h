@@ -61,6 +61,8 @@ bool ws__source_matches(const ws_source *src, const ws_layerdef *def);
 /* Transform n points in place to RD New (no-op when already RD). */
 ws_status ws__source_to_rd(ws_ctx *ctx, ws_source *src, double *x, double *y,
                            size_t n);
+/* A CSV-like file that our own reader handles (.csv, .txt, .tsv). */
+bool ws__is_csv_path(const char *path);
 /* GDAL error text with a fallback. */
 const char *ws__gdal_reason(ws_ctx *ctx);
 

@@ -27,13 +27,6 @@ typedef struct kern_column {
     bool integer; /* every value is a whole number */
 } kern_column;
 
-static bool has_csv_extension(const char *path) {
-    const char *dot = strrchr(path, '.');
-    return dot && (ws__streq_nocase(dot, ".csv") ||
-                   ws__streq_nocase(dot, ".txt") ||
-                   ws__streq_nocase(dot, ".tsv"));
-}
-
 static bool csv_matches(const ws_csv *csv, const ws_layerdef *d) {
     for (size_t i = 0; i < d->match.n; i++)
         if (ws__csv_find(csv, d->match.v[i]) < 0)
@@ -235,7 +228,7 @@ static ws_status open_kern(ws_ctx *ctx, const ws_input *in,
                            const ws_layerdef **def, ws_layerdef **owned) {
     memset(ks, 0, sizeof *ks);
     ks->path = in->path;
-    ks->is_csv = has_csv_extension(in->path) && !in->layer;
+    ks->is_csv = ws__is_csv_path(in->path) && !in->layer;
     if (!ks->is_csv)
         return ws__open_input(ctx, in, defs, WS_DEF_KERNCIJFERS, "kerncijfers",
                               &ks->ogr, def, owned);

@@ -38,6 +38,13 @@ bool ws__bbox_contains(const ws_bbox *b, double x, double y) {
            (x >= b->minx && x <= b->maxx && y >= b->miny && y <= b->maxy);
 }
 
+bool ws__is_csv_path(const char *path) {
+    const char *dot = strrchr(path, '.');
+    return dot && (ws__streq_nocase(dot, ".csv") ||
+                   ws__streq_nocase(dot, ".txt") ||
+                   ws__streq_nocase(dot, ".tsv"));
+}
+
 const char *ws__gdal_reason(ws_ctx *ctx) {
     const char *m = ws__gdal_msg(ctx);
     return m[0] ? m : "GDAL gave no reason";
@@ -82,13 +89,21 @@ ws_status ws__source_open(ws_ctx *ctx, const char *path, ws_source *src) {
     return WS_OK;
 }
 
-void ws__source_close(ws_source *src) {
+/* Forget the transformation of a previous layer of the same source. */
+static void reset_crs(ws_source *src) {
     if (src->to_rd)
         OCTDestroyCoordinateTransformation(src->to_rd);
     if (src->srs_rd)
         OSRDestroySpatialReference(src->srs_rd);
     if (src->srs_assumed)
         OSRDestroySpatialReference(src->srs_assumed);
+    src->to_rd = NULL;
+    src->srs_rd = src->srs_assumed = NULL;
+    src->is_rd = false;
+}
+
+void ws__source_close(ws_source *src) {
+    reset_crs(src);
     if (src->ds)
         GDALClose(src->ds);
     memset(src, 0, sizeof *src);
@@ -189,6 +204,7 @@ static OGRSpatialReferenceH srs_from_user(const char *def) {
 
 ws_status ws__source_prepare_crs(ws_ctx *ctx, ws_source *src,
                                  const char *assumed_crs) {
+    reset_crs(src);
     OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(src->layer);
     ws__gdal_begin(ctx);
     ws_status st = WS_OK;

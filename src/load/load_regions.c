@@ -111,6 +111,17 @@ static bool is_water(const region_reader *r, OGRFeatureH f) {
                            OGR_F_GetFieldAsString(f, r->f_water), true);
 }
 
+/* Union of n cloned geometries (the array is consumed), or NULL. */
+static GEOSGeometry *union_take(ws_ctx *ctx, GEOSGeometry **parts, size_t n) {
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(
+        ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    ws__free(ctx, parts);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(ctx->geos, coll);
+    return u;
+}
+
 /* Keep only the polygonal parts of a geometry (MakeValid may add lines). */
 static GEOSGeometry *polygonal_part(ws_ctx *ctx, GEOSGeometry *g) {
     int type = GEOSGeomTypeId_r(ctx->geos, g);
@@ -123,21 +134,15 @@ static GEOSGeometry *polygonal_part(ws_ctx *ctx, GEOSGeometry *g) {
         GEOSGeom_destroy_r(ctx->geos, g);
         return NULL;
     }
-    unsigned k = 0;
+    size_t k = 0;
     for (int i = 0; i < n; i++) {
         const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
         int t = GEOSGeomTypeId_r(ctx->geos, p);
         if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON)
             parts[k++] = GEOSGeom_clone_r(ctx->geos, p);
     }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(
-        ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, k);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
-    ws__free(ctx, parts);
     GEOSGeom_destroy_r(ctx->geos, g);
-    return u;
+    return union_take(ctx, parts, k);
 }
 
 /* OGR geometry of a feature -> valid GEOS (multi)polygon in RD New. */
@@ -363,12 +368,7 @@ static GEOSGeometry *dissolve(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
         if (pc && strcmp(pc, code) == 0)
             parts[k++] = GEOSGeom_clone_r(ctx->geos, b->geom[i]);
     }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(
-        ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k);
-    ws__free(ctx, parts);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
+    GEOSGeometry *u = union_take(ctx, parts, k);
     if (!u)
         ws__error(ctx, WS_ERR_GEOMETRY, "cannot dissolve buurten into %s: %s",
                   code, ctx->geos_msg);
@@ -439,12 +439,7 @@ static ws_status build_regio(ws_ctx *ctx, ws_dataset *ds, const char *name) {
         return WS_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         parts[i] = GEOSGeom_clone_r(ctx->geos, g->geom[i]);
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(
-        ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-    ws__free(ctx, parts);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(ctx->geos, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(ctx->geos, coll);
+    GEOSGeometry *u = union_take(ctx, parts, n);
     if (!u)
         return ws__error(ctx, WS_ERR_GEOMETRY, "cannot build the region "
                          "outline: %s", ctx->geos_msg);

@@ -136,6 +136,27 @@ static void summarise(const ws_ctx *ctx, const ws_dataset *ds,
     s->warnings = ws_ctx_warning_count(ctx);
 }
 
+/* The stages after load, each on the loaded dataset. */
+static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
+                           const ws_pipeline_options *opt,
+                           const ws_export_options *out) {
+    switch (stage) {
+    case WS_STAGE_JOIN:
+        return ws_join(ctx, ds, &opt->join);
+    case WS_STAGE_ACCESS:
+        return ws_access(ctx, ds, &opt->access);
+    case WS_STAGE_AGGREGATE:
+        return ws_aggregate(ctx, ds, &opt->aggregate);
+    case WS_STAGE_EXPORT:
+        return out->gpkg_path || out->csv_dir ? ws_export(ctx, ds, out)
+                                              : WS_OK;
+    case WS_STAGE_LOAD:
+    case WS_STAGE_COUNT:
+        break;
+    }
+    return WS_ERR_MISUSE;
+}
+
 ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
                           ws_run_summary *summary, ws_dataset **keep) {
     if (!ctx || !opt)
@@ -149,25 +170,15 @@ ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
     ws_export_options out = opt->output;
     out.config_hash = s->config_hash;
     ws_dataset *ds = NULL;
-    double t0 = now_seconds();
+    double t = now_seconds();
     ws_status st = ws_load(ctx, &opt->load, &ds);
-    double t1 = now_seconds();
-    s->seconds[WS_STAGE_LOAD] = t1 - t0;
-    if (st == WS_OK)
-        st = ws_join(ctx, ds, &opt->join);
-    double t2 = now_seconds();
-    s->seconds[WS_STAGE_JOIN] = t2 - t1;
-    if (st == WS_OK)
-        st = ws_access(ctx, ds, &opt->access);
-    double t3 = now_seconds();
-    s->seconds[WS_STAGE_ACCESS] = t3 - t2;
-    if (st == WS_OK)
-        st = ws_aggregate(ctx, ds, &opt->aggregate);
-    double t4 = now_seconds();
-    s->seconds[WS_STAGE_AGGREGATE] = t4 - t3;
-    if (st == WS_OK && (out.gpkg_path || out.csv_dir))
-        st = ws_export(ctx, ds, &out);
-    s->seconds[WS_STAGE_EXPORT] = now_seconds() - t4;
+    s->seconds[WS_STAGE_LOAD] = now_seconds() - t;
+    for (int stage = WS_STAGE_JOIN; st == WS_OK && stage < WS_STAGE_COUNT;
+         stage++) {
+        t = now_seconds();
+        st = run_stage((ws_stage)stage, ctx, ds, opt, &out);
+        s->seconds[stage] = now_seconds() - t;
+    }
     summarise(ctx, ds, s);
     if (st == WS_OK && keep)
         *keep = ds;

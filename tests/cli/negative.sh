@@ -17,7 +17,8 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        duplicate_buurtcode malformed_buurtcode lines_as_points
        invalid_polygon_repaired output_is_input output_dir_missing
        project_yaml_syntax project_unknown_key project_missing_input
-       unknown_option missing_required)
+       unknown_option missing_required
+       ok_wfs_camelcase_buurten ok_dutch_csv_cp1252 ok_unknown_category_warned)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -161,6 +162,32 @@ unknown_option)
 missing_required)
   score --bag in/bag.geojson -o out/o.gpkg
   expect 2 "score needs --bag, --buurten, --voorzieningen and -o"; expect_no_output ;;
+ok_wfs_camelcase_buurten)
+  # the PDOK WFS variant: camelCase statistics become the GeoPackage's names
+  ogr2ogr -q -f GPKG in/wfs.gpkg in/buurten.geojson -nln buurten \
+    -sql "SELECT buurtcode, buurtnaam, wijkcode, gemeentecode, gemeentenaam, water, aantal_inwoners AS aantalInwoners FROM buurten"
+  score --bag in/bag.geojson --buurten in/wfs.gpkg --voorzieningen in/voorzieningen.csv -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "definitie.*cbs_wijkbuurtkaart_wfs.yaml" <(ogrinfo -ro -q out/o.gpkg wijkscan_invoer) || fail "WFS definition not chosen"
+  head -1 out/o_buurten.csv | grep -q ",aantal_inwoners" || fail "aantalInwoners not renamed"
+  grep -q $'^BU01140101,.*,120\r$' out/o_buurten.csv || fail "value 120 not carried"
+  grep -q $'^BU01140102,.*,\r$' out/o_buurten.csv || fail "-99997 not missing" ;;
+ok_dutch_csv_cp1252)
+  # a hand-edited list from Excel: cp1252, BOM-less, ';', decimal comma, CRLF
+  printf 'naam;categorie;x;y\r\nCaf\xe9 de Brink;Buurthuis;250500,5;530400\r\nApotheek \xe9\xe9n;apotheek;251000;530500,25\r\n' > in/lijst.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/lijst.csv -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "warning: in/lijst.csv" err.txt || fail "no encoding warning naming the file"
+  # BU01140101: dwelling at (250500, 530500); buurthuis at (250500.5, 530400): 100.00125 m
+  grep -q "^BU01140101,.*" out/o_buurten.csv || fail "no buurt row"
+  col=$(head -1 out/o_buurten.csv | tr ',' '\n' | grep -n '^afstand_buurthuis_gemiddeld$' | cut -d: -f1)
+  v=$(grep "^BU01140101," out/o_buurten.csv | cut -d, -f"$col")
+  [ "$v" = "100" ] || fail "afstand_buurthuis_gemiddeld is '$v', expected 100 (100.00125 to the cm)" ;;
+ok_unknown_category_warned)
+  printf 'naam;categorie;x;y\r\nKerk;kerk;250500;530400\r\nHuisarts;huisarts;250500;530400\r\n' > in/lijst.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/lijst.csv -o out/o.gpkg
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "warning: in/lijst.csv: 1 voorzieningen with a category that no layer definition knows were skipped (first: 'kerk'" err.txt || fail "unknown category not reported" ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac
