@@ -101,13 +101,14 @@ static void print_summary(const ws_run_summary *s, const ws_pipeline_options *o,
     }
     if (a->quiet)
         return;
-    char dw[32], out[32], am[32];
+    char dw[32], in[32], out[32], am[32];
     print_number(s->dwellings, dw, sizeof dw);
+    print_number(s->dwellings - s->dwellings_outside, in, sizeof in);
     print_number(s->dwellings_outside, out, sizeof out);
     print_number(s->amenities, am, sizeof am);
-    printf("wijkscan: %s woningen in %zu buurten, %zu wijken, %zu gemeenten "
-           "(%s buiten alle buurten); %s voorzieningen\n",
-           dw, s->regions[WS_LEVEL_BUURT], s->regions[WS_LEVEL_WIJK],
+    printf("wijkscan: %s woningen: %s in %zu buurten, %zu wijken en %zu "
+           "gemeenten, %s buiten alle buurten; %s voorzieningen\n",
+           dw, in, s->regions[WS_LEVEL_BUURT], s->regions[WS_LEVEL_WIJK],
            s->regions[WS_LEVEL_GEMEENTE], out, am);
     if (o->output.gpkg_path)
         printf("wijkscan: GeoPackage: %s\n", o->output.gpkg_path);

@@ -109,7 +109,16 @@ static ws_status find_bag_fields(ws_ctx *ctx, const ws_source *src,
     return WS_OK;
 }
 
-/* Push the rules down to the driver; silently skipped if it refuses. */
+/* A selection is made by the gemeente field when the layer has one; only
+ * without it does the selection's bounding box decide which rows are read.
+ * Without a selection every dwelling is read, so those outside every buurt
+ * are counted rather than filtered away unseen. */
+static bool select_by_box(const bag_fields *f, const ws_selection *sel) {
+    return sel->n > 0 && f->gemeente < 0;
+}
+
+/* Push the rules down to the driver; silently skipped if it refuses (every
+ * row is checked again while reading). */
 static void push_filters(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
                          const bag_fields *f, const ws_selection *sel,
                          const ws_bbox *box) {
@@ -136,7 +145,7 @@ static void push_filters(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
     ws__gdal_begin(ctx);
     if (sql && OGR_L_SetAttributeFilter(src->layer, sql) != OGRERR_NONE)
         OGR_L_SetAttributeFilter(src->layer, NULL);
-    if (src->is_rd && box->set)
+    if (src->is_rd && box->set && select_by_box(f, sel))
         OGR_L_SetSpatialFilterRect(src->layer, box->minx, box->miny,
                                    box->maxx, box->maxy);
     ws__gdal_end(ctx);
@@ -258,11 +267,12 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
     return st;
 }
 
-/* After reading in the layer's own CRS: transform, and drop points that fall
- * outside the selection's box (they belong to other gemeenten). */
+/* After reading in the layer's own CRS: transform, drop points that could
+ * not be transformed, and — when the selection is by box — points outside
+ * the selection's box (they belong to other gemeenten). */
 static ws_status transform_dwellings(ws_ctx *ctx, ws_dataset *ds,
                                      ws_source *src, const ws_bbox *box,
-                                     bag_counts *cnt) {
+                                     bool by_box, bag_counts *cnt) {
     ws__dwellings *d = &ds->dw;
     ws_status st = ws__source_to_rd(ctx, src, d->x, d->y, d->n);
     if (st != WS_OK || !src->to_rd)
@@ -273,7 +283,7 @@ static ws_status transform_dwellings(ws_ctx *ctx, ws_dataset *ds,
             cnt->bad_coordinates++;
             continue;
         }
-        if (!ws__bbox_contains(box, d->x[i], d->y[i])) {
+        if (by_box && !ws__bbox_contains(box, d->x[i], d->y[i])) {
             cnt->outside_box++;
             continue;
         }
@@ -376,7 +386,12 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
         st = read_dwellings(ctx, ds, &src, def, &f, sel, &cnt);
     }
     if (st == WS_OK)
-        st = transform_dwellings(ctx, ds, &src, extent, &cnt);
+        st = transform_dwellings(ctx, ds, &src, extent,
+                                 select_by_box(&f, sel), &cnt);
+    if (st == WS_OK && select_by_box(&f, sel))
+        ws__info(ctx, "%s: layer '%s' has no gemeente field; dwellings are "
+                 "selected by the bounding box of the selected buurten",
+                 in->path, src.layer_name);
     if (st == WS_OK)
         st = bouwjaar_from_panden(ctx, ds, &src, def);
     if (st == WS_OK) {

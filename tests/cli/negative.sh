@@ -18,7 +18,8 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        invalid_polygon_repaired output_is_input output_dir_missing
        project_yaml_syntax project_unknown_key project_missing_input
        unknown_option missing_required
-       ok_wfs_camelcase_buurten ok_dutch_csv_cp1252 ok_unknown_category_warned)
+       ok_wfs_camelcase_buurten ok_dutch_csv_cp1252 ok_unknown_category_warned
+       ok_far_dwelling_counted)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -188,6 +189,15 @@ ok_unknown_category_warned)
   score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/lijst.csv -o out/o.gpkg
   [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
   grep -q "warning: in/lijst.csv: 1 voorzieningen with a category that no layer definition knows were skipped (first: 'kerk'" err.txt || fail "unknown category not reported" ;;
+ok_far_dwelling_counted)
+  # a dwelling far outside the buurten's bounding box is counted as outside
+  # every buurt, not filtered away unseen
+  sed 's/"coordinates": \[ 250500, 529500 \]/"coordinates": [ 260000, 540000 ]/' in/bag.geojson > in/bag2.geojson
+  grep -q '260000, 540000' in/bag2.geojson || fail "fixture edit failed"
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "3 woningen: 2 in 3 buurten, 2 wijken en 2 gemeenten, 1 buiten alle buurten" out.txt || fail "outside dwelling not counted: $(cat out.txt)"
+  grep -q "warning: 1 of 3 dwellings lie in no buurt" err.txt || fail "no warning" ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac
