@@ -12,7 +12,8 @@
  *    oppervlakte;
  *  - bouwjaar_gemiddeld, aandeel_bouwjaar_vanaf_2000 (>= 2000) — over
  *    dwellings with a known bouwjaar;
- *  - per category C and radius R: afstand_C_gemiddeld and
+ *  - per category C and radius R: afstand_C_gemiddeld (given to the
+ *    centimetre: distances are kept per dwelling as float) and
  *    aandeel_C_binnen_Rm (nearest one at a distance <= R).
  * A value that cannot be computed is missing with a reason (no dwellings,
  * no known values, no voorzieningen of the category), never 0.

@@ -320,6 +320,23 @@ static void test_nonfinite_query(void **state) {
     ws__kdtree_free(*state, t);
 }
 
+/* Squared distances that overflow are +inf, not NaN: they still compare,
+ * and a tie at infinity goes to the lowest index like any other. */
+static void test_huge_coordinates(void **state) {
+    enum { N = 50 };
+    double x[N], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (i % 2 ? -1e300 : 1e300) / (double)(i + 1);
+        y[i] = 1e300 / (double)(i + 1);
+    }
+    ws_kdtree *t = build_ok(*state, x, y, N);
+    expect_nearest(t, x[7], y[7], 7, 0.0);
+    expect_nearest(t, -1e300, -1e300, 0, INFINITY);
+    assert_int_equal(ws__kdtree_count_within(t, -1e300, -1e300, 1e300), 0);
+    assert_int_equal(ws__kdtree_count_within(t, -1e300, -1e300, INFINITY), N);
+    ws__kdtree_free(*state, t);
+}
+
 /* The tree keeps its own copy: the inputs may be freed after the build. */
 static void test_inputs_copied(void **state) {
     enum { N = 100 };
@@ -593,6 +610,7 @@ int main(void) {
         KD_TEST(test_count_boundary),
         KD_TEST(test_nonfinite_query),
         KD_TEST(test_inputs_copied),
+        KD_TEST(test_huge_coordinates),
         KD_TEST(test_nan_input),
         KD_TEST(test_invalid_args),
         cmocka_unit_test(test_out_of_memory),
