@@ -37,7 +37,8 @@ typedef enum ws_level {
 } ws_level;
 #define WS_LEVEL_COUNT 4
 
-/** Name of a level as used for output layers: "buurten", "wijken", … \since 0.1 */
+/** Name of a level as used for output layers: "buurten", "wijken", … \since 0.1
+ */
 WS_API const char *ws_level_layer_name(ws_level level);
 
 /* X(id, value, key, Dutch label) — why a value is missing. Append only. */
@@ -93,8 +94,7 @@ WS_API long ws_table_find(const ws_table *t, const char *name);
 WS_API ws_missing ws_table_get_real(const ws_table *t, size_t col, size_t row,
                                     double *value);
 /** Read a TEXT cell (borrowed); NULL when missing. \since 0.1 */
-WS_API const char *ws_table_get_text(const ws_table *t, size_t col,
-                                     size_t row);
+WS_API const char *ws_table_get_text(const ws_table *t, size_t col, size_t row);
 /** Row index of a region code in a level table (by its code column), or -1. */
 WS_API long ws_table_find_row(const ws_table *t, const char *code);
 
@@ -103,7 +103,8 @@ WS_API long ws_table_find_row(const ws_table *t, const char *code);
 /** Free a dataset. NULL is a harmless no-op. \since 0.1 */
 WS_API void ws_dataset_free(ws_dataset *ds);
 
-/** The attribute table of a level (borrowed; valid while ds lives). \since 0.1 */
+/** The attribute table of a level (borrowed; valid while ds lives). \since 0.1
+ */
 WS_API const ws_table *ws_dataset_level_ref(const ws_dataset *ds,
                                             ws_level level);
 /** Number of dwellings loaded. \since 0.1 */

@@ -31,7 +31,8 @@ typedef struct ws_export_options {
     /** Directory for CSV files (one per level, named after the GeoPackage
      *  stem or "wijkscan"), or NULL for none. */
     const char *csv_dir;
-    /** Stem of the CSV file names; default: the GeoPackage's, else "wijkscan". */
+    /** Stem of the CSV file names; default: the GeoPackage's, else "wijkscan".
+     */
     const char *csv_stem;
     /** CSV for Dutch spreadsheets: ';' separator and decimal comma. */
     bool csv_dutch;

@@ -23,10 +23,11 @@ extern "C" {
 
 /** One input: a file, optionally a layer and a layer definition file. */
 typedef struct ws_input {
-    const char *path;       /**< file (or GDAL connection string) */
-    const char *layer;      /**< layer name, or NULL to use the definition's */
-    const char *definition; /**< layers/NAME.yaml to use, or NULL to recognise */
-    const char *suffix;     /**< kerncijfers only: appended to column names */
+    const char *path;  /**< file (or GDAL connection string) */
+    const char *layer; /**< layer name, or NULL to use the definition's */
+    const char
+        *definition;    /**< layers/NAME.yaml to use, or NULL to recognise */
+    const char *suffix; /**< kerncijfers only: appended to column names */
 } ws_input;
 
 /** Options of ws_load(). Call ws_load_options_init() first. */
@@ -45,7 +46,8 @@ typedef struct ws_load_options {
     /** Voorzieningen are read within this many metres around the selected
      *  buurten, so the nearest one across a border is found. Default 10000. */
     double amenity_margin;
-    /** Name of the whole selection, used for the regio level. Default "regio". */
+    /** Name of the whole selection, used for the regio level. Default "regio".
+     */
     const char *region_name;
 } ws_load_options;
 

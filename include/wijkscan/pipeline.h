@@ -50,7 +50,7 @@ typedef struct ws_run_summary {
     size_t amenities;
     size_t regions[WS_LEVEL_COUNT];
     size_t warnings;
-    char config_hash[17];           /**< 64-bit FNV-1a, hex */
+    char config_hash[17]; /**< 64-bit FNV-1a, hex */
 } ws_run_summary;
 
 /** Fill defaults of every stage. \since 0.1 */

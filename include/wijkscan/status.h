@@ -32,7 +32,7 @@ extern "C" {
     X(WS_ERR_IO_NOT_FOUND, 3 | (1 << 8), "file not found")                     \
     X(WS_ERR_IO_WRITE, 3 | (2 << 8), "cannot write output")                    \
     X(WS_ERR_FORMAT_YAML, 4 | (1 << 8), "YAML syntax error")                   \
-    X(WS_ERR_FORMAT_NOT_SPATIAL, 4 | (2 << 8), "not a readable spatial file") \
+    X(WS_ERR_FORMAT_NOT_SPATIAL, 4 | (2 << 8), "not a readable spatial file")  \
     X(WS_ERR_DATA_NO_LAYER, 5 | (1 << 8), "layer not found")                   \
     X(WS_ERR_DATA_NO_FIELD, 5 | (2 << 8), "field not found or mistyped")       \
     X(WS_ERR_DATA_DUPLICATE_KEY, 5 | (3 << 8), "duplicate key")                \

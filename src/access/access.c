@@ -60,8 +60,7 @@ static ws_status nearest_for_category(ws_ctx *ctx, ws_dataset *ds, size_t cat,
     return st;
 }
 
-ws_status ws_access(ws_ctx *ctx, ws_dataset *ds,
-                    const ws_access_options *opt) {
+ws_status ws_access(ws_ctx *ctx, ws_dataset *ds, const ws_access_options *opt) {
     if (!ctx || !ds || !opt)
         return WS_ERR_INVALID_ARG;
     if (opt->metric != WS_METRIC_STRAIGHT_LINE)
@@ -78,7 +77,8 @@ ws_status ws_access(ws_ctx *ctx, ws_dataset *ds,
         return WS_ERR_NOMEM;
     ws_status st = WS_OK;
     for (size_t c = 0; st == WS_OK && c < ds->ncat; c++) {
-        ds->dist[c] = ws__malloc(ctx, (ds->dw.n ? ds->dw.n : 1) * sizeof(float));
+        ds->dist[c] =
+            ws__malloc(ctx, (ds->dw.n ? ds->dw.n : 1) * sizeof(float));
         st = ds->dist[c] ? nearest_for_category(ctx, ds, c, ds->dist[c])
                          : WS_ERR_NOMEM;
     }

@@ -159,11 +159,12 @@ static void kd_insertion_sort(ws_kdtree *t, size_t lo, size_t hi, size_t dim) {
  * dim, with no larger key before it and no smaller key after it. Three-way
  * partitioning around a median-of-three pivot: equal keys end in the middle
  * block, so ranges of identical coordinates finish in one pass. */
-static void kd_select(ws_kdtree *t, size_t lo, size_t hi, size_t k, size_t dim) {
+static void kd_select(ws_kdtree *t, size_t lo, size_t hi, size_t k,
+                      size_t dim) {
     while (hi - lo > KD_SELECT_SMALL) {
-        double pivot = kd_median3(kd_key(t, lo, dim),
-                                  kd_key(t, kd_mid(lo, hi), dim),
-                                  kd_key(t, hi - 1, dim));
+        double pivot =
+            kd_median3(kd_key(t, lo, dim), kd_key(t, kd_mid(lo, hi), dim),
+                       kd_key(t, hi - 1, dim));
         size_t lt = lo, i = lo, gt = hi;
         while (i < gt) {
             double v = kd_key(t, i, dim);
@@ -269,12 +270,11 @@ static ws_status kd_alloc_arrays(ws_ctx *ctx, ws_kdtree *t) {
     t->xy = kd_alloc_array(ctx, t->n, 2 * sizeof *t->xy);
     t->index = t->xy ? kd_alloc_array(ctx, t->n, sizeof *t->index) : NULL;
     t->min_index =
-        t->index ? kd_alloc_array(ctx, t->n_nodes, sizeof *t->min_index)
-                 : NULL;
+        t->index ? kd_alloc_array(ctx, t->n_nodes, sizeof *t->min_index) : NULL;
     /* two spare boxes (64 bytes) so that box[] can start on a cache line */
-    t->box_block = t->min_index ? kd_alloc_array(ctx, t->n_nodes + 2,
-                                                 sizeof *t->box)
-                                : NULL;
+    t->box_block = t->min_index
+                       ? kd_alloc_array(ctx, t->n_nodes + 2, sizeof *t->box)
+                       : NULL;
     if (!t->box_block)
         return WS_ERR_NOMEM;
     size_t skip = (size_t)(-(uintptr_t)t->box_block & 63u);
@@ -388,8 +388,8 @@ static void kd_descend(const ws_kdtree *t, kd_frame f, double qx, double qy,
     kd_scan_leaf(t, f.lo, f.hi, qx, qy, best);
 }
 
-bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy,
-                        size_t *index, double *dist) {
+bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
+                        double *dist) {
     if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
         return false;
     kd_best best = {INFINITY, SIZE_MAX};
@@ -429,8 +429,8 @@ static double kd_radius_limit_d2(double r) {
     return t;
 }
 
-static size_t kd_count_leaf(const ws_kdtree *t, size_t lo, size_t hi,
-                            double qx, double qy, double limit) {
+static size_t kd_count_leaf(const ws_kdtree *t, size_t lo, size_t hi, double qx,
+                            double qy, double limit) {
     size_t count = 0;
     for (size_t i = lo; i < hi; i++)
         count += (size_t)(kd_point_d2(&t->xy[2 * i], qx, qy) <= limit);

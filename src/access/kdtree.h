@@ -36,8 +36,8 @@ size_t ws__kdtree_size(const ws_kdtree *t);
  * (equal squared distance as computed) resolve to the lowest original index,
  * so results do not depend on how the tree was built. Either output pointer
  * may be NULL. No allocation, no mutation: thread-safe. */
-bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy,
-                        size_t *index, double *dist);
+bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
+                        double *dist);
 
 /* Number of points within distance r (inclusive) of (qx,qy), where the
  * distance is exactly the value ws__kdtree_nearest reports, so

@@ -109,7 +109,8 @@ static void add_into(accum_set *to, size_t dst, const accum_set *from,
         to->dist_sum[kd] += from->dist_sum[ks];
         to->dist_n[kd] += from->dist_n[ks];
         for (size_t r = 0; r < to->nradii; r++)
-            to->within[kd * to->nradii + r] += from->within[ks * to->nradii + r];
+            to->within[kd * to->nradii + r] +=
+                from->within[ks * to->nradii + r];
     }
 }
 
@@ -130,8 +131,8 @@ static size_t column(writer *w, const char *name, bool integer) {
 }
 
 /* num/den, or missing: no dwellings at all, or none with a known value. */
-static void put_ratio(writer *w, size_t col, size_t row, double num,
-                      double den, double n_dwellings, ws_missing if_none) {
+static void put_ratio(writer *w, size_t col, size_t row, double num, double den,
+                      double n_dwellings, ws_missing if_none) {
     if (w->st != WS_OK)
         return;
     if (n_dwellings == 0)
@@ -147,8 +148,7 @@ static void put_ratio(writer *w, size_t col, size_t row, double num,
  * centimetre so no float noise reaches the output. */
 static void round_to_centimetre(writer *w, size_t col, size_t row) {
     double v;
-    if (w->st == WS_OK &&
-        ws_table_get_real(w->t, col, row, &v) == WS_PRESENT)
+    if (w->st == WS_OK && ws_table_get_real(w->t, col, row, &v) == WS_PRESENT)
         ws__table_set_real(w->t, col, row, round(v * 100.0) / 100.0);
 }
 
@@ -198,8 +198,8 @@ static void write_category(writer *w, const ws_dataset *ds, size_t c,
                  opt->radii[r]);
         c_within[r] = column(w, name, false);
     }
-    ws_missing none = category_empty ? WS_MISSING_NO_AMENITIES
-                                     : WS_MISSING_NO_DWELLINGS;
+    ws_missing none =
+        category_empty ? WS_MISSING_NO_AMENITIES : WS_MISSING_NO_DWELLINGS;
     for (size_t row = 0; w->st == WS_OK && row < w->s->nregions; row++) {
         size_t k = row * w->s->ncat + c;
         double n = w->s->base[row].n;
@@ -213,8 +213,8 @@ static void write_category(writer *w, const ws_dataset *ds, size_t c,
 
 static ws_status check_options(ws_ctx *ctx, const ws_aggregate_options *opt) {
     if (opt->n_radii > WS_MAX_RADII)
-        return ws__error(ctx, WS_ERR_INVALID_ARG,
-                         "aggregate: at most %d radii", WS_MAX_RADII);
+        return ws__error(ctx, WS_ERR_INVALID_ARG, "aggregate: at most %d radii",
+                         WS_MAX_RADII);
     for (size_t r = 0; r < opt->n_radii; r++)
         if (!(opt->radii[r] > 0) || !isfinite(opt->radii[r]) ||
             (r > 0 && opt->radii[r] <= opt->radii[r - 1]))
@@ -226,8 +226,7 @@ static ws_status check_options(ws_ctx *ctx, const ws_aggregate_options *opt) {
 }
 
 static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
-                             const ws_aggregate_options *opt,
-                             accum_set *sets) {
+                             const ws_aggregate_options *opt, accum_set *sets) {
     ws_status st = WS_OK;
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
@@ -258,8 +257,8 @@ static ws_status record_radii(ws_dataset *ds, const ws_aggregate_options *opt) {
     for (size_t r = 0; r < opt->n_radii; r++)
         ws__sb_appendf(&sb, "%s%g", r ? "," : "", opt->radii[r]);
     const char *s = ws__sb_str(&sb);
-    ws_status st = s ? ws__dataset_set_param(ds, "stralen_m", "%s", s)
-                     : WS_ERR_NOMEM;
+    ws_status st =
+        s ? ws__dataset_set_param(ds, "stralen_m", "%s", s) : WS_ERR_NOMEM;
     ws__sb_free(&sb);
     return st;
 }

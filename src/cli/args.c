@@ -11,11 +11,13 @@
 #include "cli.h"
 
 static const char *const general_help =
-    "wijkscan " "— hoe staan de wijken ervoor voor wie thuis wil blijven wonen?\n"
+    "wijkscan "
+    "— hoe staan de wijken ervoor voor wie thuis wil blijven wonen?\n"
     "\n"
     "Usage:\n"
     "  wijkscan score --bag FILE[:LAYER] --buurten FILE[:LAYER]\n"
-    "                 --voorzieningen FILE[:LAYER] [--gemeente CODES] -o OUT.gpkg\n"
+    "                 --voorzieningen FILE[:LAYER] [--gemeente CODES] -o "
+    "OUT.gpkg\n"
     "  wijkscan run PROJECT.yaml [-o OUTDIR]\n"
     "  wijkscan <command> --help\n"
     "  wijkscan --version\n"
@@ -30,15 +32,20 @@ static const char *const general_help =
 
 static const char *const score_help =
     "Usage: wijkscan score --bag FILE[:LAYER] --buurten FILE[:LAYER]\n"
-    "                      [--voorzieningen FILE[:LAYER]]... -o OUT.gpkg [options]\n"
+    "                      [--voorzieningen FILE[:LAYER]]... -o OUT.gpkg "
+    "[options]\n"
     "\n"
     "Inputs (each recognised by the layer definitions in layers/):\n"
-    "  --bag FILE[:LAYER]            BAG verblijfsobjecten (bag-light.gpkg or an\n"
+    "  --bag FILE[:LAYER]            BAG verblijfsobjecten (bag-light.gpkg or "
+    "an\n"
     "                                LVBAG extract read with GDAL)\n"
-    "  --buurten FILE[:LAYER]        CBS Wijk- en Buurtkaart (buurten; wijken and\n"
+    "  --buurten FILE[:LAYER]        CBS Wijk- en Buurtkaart (buurten; wijken "
+    "and\n"
     "                                gemeenten are taken from the same file)\n"
-    "  --voorzieningen FILE[:LAYER]  voorzieningen: GeoPackage/GeoJSON/CSV with a\n"
-    "                                'categorie' field, or OpenStreetMap .osm/.pbf\n"
+    "  --voorzieningen FILE[:LAYER]  voorzieningen: GeoPackage/GeoJSON/CSV "
+    "with a\n"
+    "                                'categorie' field, or OpenStreetMap "
+    ".osm/.pbf\n"
     "                                (repeatable)\n"
     "  --kerncijfers FILE            CBS kerncijfers table joined by code\n"
     "                                (repeatable)\n"
@@ -48,16 +55,20 @@ static const char *const score_help =
     "\n"
     "Selection and parameters:\n"
     "  --gemeente CODES              e.g. GM0114,GM0109,GM1681 (default: all)\n"
-    "  --region-name NAME            name of the whole selection (default 'regio')\n"
+    "  --region-name NAME            name of the whole selection (default "
+    "'regio')\n"
     "  --radii M,M,...               radii in metres (default 500,1000)\n"
-    "  --margin M                    read voorzieningen up to M metres around the\n"
+    "  --margin M                    read voorzieningen up to M metres around "
+    "the\n"
     "                                region (default 10000)\n"
-    "  --layers DIR                  layer definitions (default: the installed ones)\n"
+    "  --layers DIR                  layer definitions (default: the installed "
+    "ones)\n"
     "\n"
     "Output:\n"
     "  -o, --output OUT.gpkg         GeoPackage with layers buurten, wijken,\n"
     "                                gemeenten, regio and metadata tables\n"
-    "  --csv DIR                     also write <name>_<level>.csv files to DIR\n"
+    "  --csv DIR                     also write <name>_<level>.csv files to "
+    "DIR\n"
     "  --csv-dutch                   CSV with ';' and decimal comma\n"
     "  --timings                     print the time per stage\n"
     "  -q, --quiet                   no progress bar, no summary\n"
@@ -66,10 +77,12 @@ static const char *const score_help =
 static const char *const run_help =
     "Usage: wijkscan run PROJECT.yaml [-o OUTDIR] [options]\n"
     "\n"
-    "Runs everything the project file asks for (see examples/boce/wijkscan.yaml).\n"
+    "Runs everything the project file asks for (see "
+    "examples/boce/wijkscan.yaml).\n"
     "Relative paths in the project are relative to the project file.\n"
     "\n"
-    "  -o, --output OUTDIR   write the outputs here instead of the project's dir\n"
+    "  -o, --output OUTDIR   write the outputs here instead of the project's "
+    "dir\n"
     "  --layers DIR          layer definitions when the project names none\n"
     "  --timings             print the time per stage\n"
     "  -q, --quiet           no progress bar, no summary\n"
@@ -147,8 +160,8 @@ static bool parse_double(const char *opt, const char *s, double *v) {
     errno = 0;
     *v = strtod(s, &end);
     if (end == s || *end || errno || !isfinite(*v) || *v < 0) {
-        fprintf(stderr, "wijkscan: %s: '%s' is not a distance in metres\n",
-                opt, s);
+        fprintf(stderr, "wijkscan: %s: '%s' is not a distance in metres\n", opt,
+                s);
         return false;
     }
     return true;
@@ -243,11 +256,22 @@ static bool parse_valued(cli_args *a, const char *arg, const char *v) {
 }
 
 static bool takes_value(const char *arg) {
-    static const char *const valued[] = {
-        "-o", "--output", "--csv", "--layers", "--region-name", "--gemeente",
-        "--radii", "--margin", "--bag-def", "--buurten-def",
-        "--voorzieningen-def", "--bag", "--buurten", "--voorzieningen",
-        "--kerncijfers", NULL};
+    static const char *const valued[] = {"-o",
+                                         "--output",
+                                         "--csv",
+                                         "--layers",
+                                         "--region-name",
+                                         "--gemeente",
+                                         "--radii",
+                                         "--margin",
+                                         "--bag-def",
+                                         "--buurten-def",
+                                         "--voorzieningen-def",
+                                         "--bag",
+                                         "--buurten",
+                                         "--voorzieningen",
+                                         "--kerncijfers",
+                                         NULL};
     for (const char *const *v = valued; *v; v++)
         if (is_opt(arg, *v))
             return true;

@@ -175,8 +175,10 @@ static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     o.output.gpkg_path = a->output;
     o.output.csv_dir = a->csv_dir;
     if (a->csv_dir && make_dir(a->csv_dir) != 0) {
-        fprintf(stderr, "wijkscan: error: %s: cannot create the CSV "
-                        "directory: %s\n", a->csv_dir, strerror(errno));
+        fprintf(stderr,
+                "wijkscan: error: %s: cannot create the CSV "
+                "directory: %s\n",
+                a->csv_dir, strerror(errno));
         return WS_EXIT_OUTPUT;
     }
     o.output.csv_dutch = a->csv_dutch;
@@ -190,8 +192,8 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         return WS_EXIT_USAGE;
     }
     ws_project *proj = NULL;
-    ws_status st = ws_project_load(ctx, a->project, default_layers_dir(a),
-                                   &proj);
+    ws_status st =
+        ws_project_load(ctx, a->project, default_layers_dir(a), &proj);
     if (st == WS_OK && a->output)
         st = ws_project_set_output_dir(ctx, proj, a->output);
     if (st != WS_OK) {
@@ -200,8 +202,10 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     }
     const char *dir = ws_project_output_dir(proj);
     if (make_dir(dir) != 0) {
-        fprintf(stderr, "wijkscan: error: %s: cannot create the output "
-                        "directory: %s\n", dir, strerror(errno));
+        fprintf(stderr,
+                "wijkscan: error: %s: cannot create the output "
+                "directory: %s\n",
+                dir, strerror(errno));
         ws_project_free(proj);
         return WS_EXIT_OUTPUT;
     }
@@ -228,8 +232,10 @@ int main(int argc, char **argv) {
         rc = a->help ? WS_EXIT_OK : WS_EXIT_USAGE;
     } else if (strcmp(a->command, "score") != 0 &&
                strcmp(a->command, "run") != 0) {
-        fprintf(stderr, "wijkscan: unknown command '%s'\nTry 'wijkscan "
-                        "--help'.\n", a->command);
+        fprintf(stderr,
+                "wijkscan: unknown command '%s'\nTry 'wijkscan "
+                "--help'.\n",
+                a->command);
         rc = WS_EXIT_USAGE;
     } else {
         install_signal_handlers();

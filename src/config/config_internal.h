@@ -12,17 +12,17 @@ typedef enum ws_ykind { WS_Y_SCALAR, WS_Y_SEQ, WS_Y_MAP } ws_ykind;
 typedef struct ws_ynode ws_ynode;
 struct ws_ynode {
     ws_ykind kind;
-    size_t line, col;   /* 1-based position of the node */
-    char *value;        /* scalar text (also for map keys) */
-    bool quoted;        /* scalar was written in quotes */
-    ws_ynode **items;   /* sequence items, or map values */
-    ws_ynode **keys;    /* map keys (scalar nodes) */
+    size_t line, col; /* 1-based position of the node */
+    char *value;      /* scalar text (also for map keys) */
+    bool quoted;      /* scalar was written in quotes */
+    ws_ynode **items; /* sequence items, or map values */
+    ws_ynode **keys;  /* map keys (scalar nodes) */
     size_t n;
 };
 
 typedef struct ws_ydoc {
-    char *path;     /* used in messages */
-    ws_ynode *root; /* NULL for an empty document */
+    char *path;      /* used in messages */
+    ws_ynode *root;  /* NULL for an empty document */
     ws_ynode *nodes; /* arena */
     size_t nnodes;
     ws_ynode **ptrs; /* arena for item/key arrays */
@@ -44,23 +44,22 @@ const ws_ynode *ws__ymap_get(const ws_ynode *map, const char *key);
 ws_status ws__yexpect(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *node,
                       ws_ykind kind, const char *what);
 /* Reject keys not in the NULL-terminated `allowed` list, naming the closest. */
-ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc,
-                          const ws_ynode *map, const char *const *allowed);
+ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                          const char *const *allowed);
 /* Scalar text of map[key]; *out = NULL when absent and not required. */
 ws_status ws__yget_str(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
                        const char *key, bool required, const char **out);
 /* Number in [min,max]; `*out` keeps its value when absent and not required. */
-ws_status ws__yget_double(ws_ctx *ctx, const ws_ydoc *doc,
-                          const ws_ynode *map, const char *key, bool required,
-                          double min, double max, double *out);
+ws_status ws__yget_double(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                          const char *key, bool required, double min,
+                          double max, double *out);
 ws_status ws__yget_bool(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
                         const char *key, bool *out);
 /* A scalar or a sequence of scalars, as a NULL-terminated array of borrowed
  * strings (free the array with ws__free). */
-ws_status ws__yget_strlist(ws_ctx *ctx, const ws_ydoc *doc,
-                           const ws_ynode *map, const char *key,
-                           bool required, const char ***out, size_t *n);
-
+ws_status ws__yget_strlist(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                           const char *key, bool required, const char ***out,
+                           size_t *n);
 
 /* ------------------------------------------------------------------------
  * Input layer definitions (layers/NAME.yaml): how a real product maps onto
@@ -99,11 +98,11 @@ typedef struct ws_catrule {
 
 typedef struct ws_layerdef {
     ws_ydoc *doc;
-    const char *path;  /* definition file */
+    const char *path; /* definition file */
     const char *title;
     ws_defkind kind;
-    ws_strlist layers; /* candidate layer names, first existing wins */
-    ws_strlist match;  /* fields that must all exist to recognise it */
+    ws_strlist layers;  /* candidate layer names, first existing wins */
+    ws_strlist match;   /* fields that must all exist to recognise it */
     const char *driver; /* required GDAL driver short name, or NULL */
     const char *crs;    /* CRS assumed when the layer has none, or NULL */
     ws_kv *fields;      /* canonical name -> source field */

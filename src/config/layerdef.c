@@ -19,28 +19,27 @@ const char *ws__defkind_name(ws_defkind k) {
 }
 
 static const char *const bag_keys[] = {
-    "kind", "title", "layers", "match", "driver", "crs", "fields",
-    "gemeentecode_format", "dwelling", "current", "pand", NULL};
-static const char *const bag_fields[] = {"identificatie", "gebruiksdoel",
-                                         "status", "oppervlakte", "bouwjaar",
-                                         "pand", "gemeentecode", NULL};
+    "kind",     "title",   "layers", "match",
+    "driver",   "crs",     "fields", "gemeentecode_format",
+    "dwelling", "current", "pand",   NULL};
+static const char *const bag_fields[] = {
+    "identificatie", "gebruiksdoel", "status",       "oppervlakte",
+    "bouwjaar",      "pand",         "gemeentecode", NULL};
 static const char *const regions_keys[] = {
-    "kind", "title", "layers", "match", "driver", "crs", "buurt", "wijk",
-    "gemeente", "water", "exclude", "rename", "rename_case", NULL};
-static const char *const level_keys[] = {"layers", "code", "name",
-                                         "wijkcode", "gemeentecode",
-                                         "gemeentenaam", NULL};
+    "kind", "title",    "layers", "match",   "driver", "crs",         "buurt",
+    "wijk", "gemeente", "water",  "exclude", "rename", "rename_case", NULL};
+static const char *const level_keys[] = {
+    "layers", "code", "name", "wijkcode", "gemeentecode", "gemeentenaam", NULL};
 static const char *const kern_keys[] = {
-    "kind", "title", "layers", "match", "driver", "crs", "code",
-    "exclude", "rename", "rename_case", NULL};
-static const char *const voorz_keys[] = {"kind", "title", "layers", "match",
-                                         "driver", "crs", "fields", "csv",
-                                         "categories", NULL};
+    "kind", "title",   "layers", "match",       "driver", "crs",
+    "code", "exclude", "rename", "rename_case", NULL};
+static const char *const voorz_keys[] = {
+    "kind", "title",  "layers", "match",      "driver",
+    "crs",  "fields", "csv",    "categories", NULL};
 static const char *const voorz_fields[] = {"categorie", "naam", NULL};
-static const char *const csv_keys[] = {"x", "y", "xy_crs", "lon", "lat",
-                                       NULL};
-static const char *const osm_keys[] = {"kind", "title", "layers", "match",
-                                       "driver", "crs", "categories", NULL};
+static const char *const csv_keys[] = {"x", "y", "xy_crs", "lon", "lat", NULL};
+static const char *const osm_keys[] = {"kind",   "title", "layers",     "match",
+                                       "driver", "crs",   "categories", NULL};
 
 bool ws__strlist_has(const ws_strlist *l, const char *s, bool nocase) {
     for (size_t i = 0; i < l->n; i++)
@@ -162,8 +161,8 @@ static ws_status parse_categories(ws_ctx *ctx, ws_layerdef *d,
 static ws_status parse_bag(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
     ws_status st = ws__ycheck_keys(ctx, d->doc, root, bag_keys);
     if (st == WS_OK)
-        st = get_kv(ctx, d, root, "fields", bag_fields, &d->fields,
-                    &d->nfields);
+        st =
+            get_kv(ctx, d, root, "fields", bag_fields, &d->fields, &d->nfields);
     if (st != WS_OK)
         return st;
     if (!ws__layerdef_field(d, "gebruiksdoel") ||
@@ -175,9 +174,9 @@ static ws_status parse_bag(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
     if (st != WS_OK)
         return st;
     if (fmt && strcmp(fmt, "digits4") != 0 && strcmp(fmt, "GM") != 0)
-        return ws__yerror(ctx, d->doc, ws__ymap_get(root, "gemeentecode_format"),
-                          WS_ERR_FORMAT,
-                          "gemeentecode_format must be 'digits4' or 'GM'");
+        return ws__yerror(
+            ctx, d->doc, ws__ymap_get(root, "gemeentecode_format"),
+            WS_ERR_FORMAT, "gemeentecode_format must be 'digits4' or 'GM'");
     d->gemeente_digits4 = !fmt || strcmp(fmt, "digits4") == 0;
     const ws_ynode *dw = ws__ymap_get(root, "dwelling");
     static const char *const dw_keys[] = {"gebruiksdoel", "status", NULL};
@@ -211,8 +210,7 @@ static ws_status parse_bag(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
 }
 
 static ws_status parse_level(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root,
-                             const char *key, ws_levelspec *lv,
-                             bool required) {
+                             const char *key, ws_levelspec *lv, bool required) {
     const ws_ynode *m = ws__ymap_get(root, key);
     if (!m) {
         if (required)
@@ -303,8 +301,7 @@ static ws_status parse_voorzieningen(ws_ctx *ctx, ws_layerdef *d,
         (st = get_list(ctx, d, csv, "y", false, &d->csv_y)) ||
         (st = get_list(ctx, d, csv, "lon", false, &d->csv_lon)) ||
         (st = get_list(ctx, d, csv, "lat", false, &d->csv_lat)) ||
-        (st = ws__yget_str(ctx, d->doc, csv, "xy_crs", false,
-                           &d->csv_xy_crs)))
+        (st = ws__yget_str(ctx, d->doc, csv, "xy_crs", false, &d->csv_xy_crs)))
         return st;
     return WS_OK;
 }
@@ -353,8 +350,8 @@ static ws_status parse_def(ws_ctx *ctx, ws_layerdef *d) {
     if (st == WS_OK)
         st = get_list(ctx, d, root, "layers", false, &d->layers);
     if (st == WS_OK)
-        st = get_list(ctx, d, root, "match", d->kind != WS_DEF_VOORZIENINGEN_OSM,
-                      &d->match);
+        st = get_list(ctx, d, root, "match",
+                      d->kind != WS_DEF_VOORZIENINGEN_OSM, &d->match);
     if (st == WS_OK)
         st = ws__yget_str(ctx, d->doc, root, "driver", false, &d->driver);
     if (st == WS_OK)
@@ -415,8 +412,8 @@ static void camel_to_snake(const char *src, char *buf, size_t size) {
         bool digit = c >= '0' && c <= '9';
         char prev = i ? src[i - 1] : '\0';
         bool prev_digit = prev >= '0' && prev <= '9';
-        bool prev_alpha = (prev >= 'a' && prev <= 'z') ||
-                          (prev >= 'A' && prev <= 'Z');
+        bool prev_alpha =
+            (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z');
         if (i > 0 && prev != '_' &&
             (upper || (digit && prev_alpha) || (!digit && prev_digit)))
             buf[o++] = '_';
@@ -453,8 +450,7 @@ ws_status ws__layerdefs_load_dir(ws_ctx *ctx, const char *dir,
     DIR *dh = opendir(dir);
     if (!dh)
         return ws__error(ctx, WS_ERR_IO_NOT_FOUND,
-                         "%s: cannot open the layer definition directory",
-                         dir);
+                         "%s: cannot open the layer definition directory", dir);
     char **names = NULL;
     size_t nn = 0, cap = 0;
     ws_status st = WS_OK;

@@ -14,8 +14,8 @@ struct ws_project {
     ws_ctx *ctx;
     ws_ydoc *doc;
     ws_pipeline_options opt;
-    char *dir;           /* directory of the project file */
-    char **strings;      /* owned strings (resolved paths) */
+    char *dir;      /* directory of the project file */
+    char **strings; /* owned strings (resolved paths) */
     size_t nstrings, capstrings;
     ws_input *voorz, *kern;
     const char **gemeenten;
@@ -24,8 +24,9 @@ struct ws_project {
     bool want_gpkg, want_csv;
 };
 
-static const char *const top_keys[] = {"wijkscan", "name", "region", "inputs",
-                                       "parameters", "output", "layers", NULL};
+static const char *const top_keys[] = {"wijkscan", "name",       "region",
+                                       "inputs",   "parameters", "output",
+                                       "layers",   NULL};
 static const char *const region_keys[] = {"name", "gemeenten", NULL};
 static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
                                          "kerncijfers", NULL};
@@ -47,10 +48,21 @@ static char *keep(ws_project *p, char *s) {
     return s;
 }
 
+/* A GDAL connection string such as "PG:dbname=bag" or "WFS:https://…":
+ * letters up to the first ':' and no '/' before it. */
+static bool is_connection(const char *path) {
+    const char *colon = strchr(path, ':');
+    if (!colon || colon - path < 2)
+        return false;
+    for (const char *c = path; c < colon; c++)
+        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
+            return false;
+    return true;
+}
+
 /* A path relative to the project file's directory (absolute stays). */
 static const char *resolve(ws_project *p, const char *path) {
-    if (path[0] == '/' || strncmp(path, "/vsi", 4) == 0 ||
-        strstr(path, ":") != NULL)
+    if (path[0] == '/' || is_connection(path))
         return keep(p, ws__strdup(p->ctx, path));
     ws_strbuf sb;
     ws__sb_init(&sb, p->ctx);
@@ -128,8 +140,8 @@ static ws_status parse_inputs(ws_project *p, const ws_ynode *root) {
         (st = parse_source(p, buurten, "buurten", &lo->buurten)) ||
         (st = parse_sources(p, in, "voorzieningen", &p->voorz,
                             &lo->n_voorzieningen)) ||
-        (st = parse_sources(p, in, "kerncijfers", &p->kern,
-                            &lo->n_kerncijfers)))
+        (st =
+             parse_sources(p, in, "kerncijfers", &p->kern, &lo->n_kerncijfers)))
         return st;
     lo->voorzieningen = p->voorz;
     lo->kerncijfers = p->kern;
@@ -138,8 +150,10 @@ static ws_status parse_inputs(ws_project *p, const ws_ynode *root) {
 
 static ws_status parse_region(ws_project *p, const ws_ynode *root) {
     const ws_ynode *r = ws__ymap_get(root, "region");
-    if (!r)
+    if (!r) {
+        p->opt.load.region_name = p->name ? p->name : "regio";
         return WS_OK;
+    }
     size_t n = 0;
     ws_status st = ws__yexpect(p->ctx, p->doc, r, WS_Y_MAP, "region");
     if (st == WS_OK)
@@ -165,7 +179,8 @@ static ws_status parse_radii(ws_project *p, const ws_ynode *params) {
     if (r->kind == WS_Y_MAP || n == 0 || n > WS_MAX_RADII)
         return ws__yerror(p->ctx, p->doc, r, WS_ERR_FORMAT,
                           "radii must be a list of 1 to %d distances in "
-                          "metres", WS_MAX_RADII);
+                          "metres",
+                          WS_MAX_RADII);
     for (size_t i = 0; i < n; i++) {
         const ws_ynode *it = r->kind == WS_Y_SEQ ? r->items[i] : r;
         char *end = NULL;
@@ -220,7 +235,8 @@ static ws_status parse_output(ws_project *p, const ws_ynode *root) {
         dir = dir ? dir : "output";
         gpkg = gpkg ? gpkg : "wijkscan.gpkg";
     }
-    if (strchr(gpkg, '/'))
+    if (strchr(gpkg, '/') || !*gpkg || strcmp(gpkg, ".") == 0 ||
+        strcmp(gpkg, "..") == 0)
         return ws__yerror(p->ctx, p->doc, ws__ymap_get(o, "gpkg"),
                           WS_ERR_FORMAT,
                           "output.gpkg is a file name inside output.dir, not "
@@ -259,7 +275,8 @@ static ws_status parse_project(ws_project *p, const char *default_dir) {
         st = ws__yerror(p->ctx, p->doc, ws__ymap_get(root, "wijkscan"),
                         WS_ERR_FORMAT,
                         "project format version '%s' is not supported (this "
-                        "wijkscan reads version 1)", version);
+                        "wijkscan reads version 1)",
+                        version);
     if (st == WS_OK)
         st = ws__yget_str(p->ctx, p->doc, root, "name", false, &p->name);
     if (st == WS_OK)
@@ -294,8 +311,8 @@ ws_status ws_project_load(ws_ctx *ctx, const char *path,
     ws_pipeline_options_init(&p->opt);
     p->opt.project_path = path;
     p->dir = directory_of(ctx, path);
-    ws_status st = p->dir ? ws__yaml_load_file(ctx, path, &p->doc)
-                          : WS_ERR_NOMEM;
+    ws_status st =
+        p->dir ? ws__yaml_load_file(ctx, path, &p->doc) : WS_ERR_NOMEM;
     if (st == WS_OK)
         st = parse_project(p, default_layers_dir);
     if (st == WS_OK)

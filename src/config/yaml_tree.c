@@ -47,8 +47,8 @@ void ws__yaml_free(ws_ctx *ctx, ws_ydoc *doc) {
 
 static ws_status position_error(builder *b, const yaml_mark_t *m,
                                 const char *msg) {
-    return ws__error(b->ctx, WS_ERR_FORMAT_YAML, "%s:%zu:%zu: %s",
-                     b->doc->path, m->line + 1, m->column + 1, msg);
+    return ws__error(b->ctx, WS_ERR_FORMAT_YAML, "%s:%zu:%zu: %s", b->doc->path,
+                     m->line + 1, m->column + 1, msg);
 }
 
 static ws_status convert(builder *b, int index, int depth, ws_ynode **out);
@@ -78,8 +78,7 @@ static ws_status convert_scalar(builder *b, const yaml_node_t *yn,
     }
     if (strlen(n->value) != yn->data.scalar.length) {
         node_free(b->ctx, n);
-        return position_error(b, &yn->start_mark,
-                              "NUL character in a scalar");
+        return position_error(b, &yn->start_mark, "NUL character in a scalar");
     }
     *out = n;
     return WS_OK;
@@ -90,8 +89,8 @@ static ws_status convert_sequence(builder *b, const yaml_node_t *yn, int depth,
     ws_ynode *n = new_node(b, yn, WS_Y_SEQ);
     if (!n)
         return WS_ERR_NOMEM;
-    size_t count = (size_t)(yn->data.sequence.items.top -
-                            yn->data.sequence.items.start);
+    size_t count =
+        (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
     n->items = ws__calloc(b->ctx, count ? count : 1, sizeof *n->items);
     if (!n->items) {
         node_free(b->ctx, n);
@@ -115,8 +114,8 @@ static ws_status convert_mapping(builder *b, const yaml_node_t *yn, int depth,
     ws_ynode *n = new_node(b, yn, WS_Y_MAP);
     if (!n)
         return WS_ERR_NOMEM;
-    size_t count = (size_t)(yn->data.mapping.pairs.top -
-                            yn->data.mapping.pairs.start);
+    size_t count =
+        (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
     n->items = ws__calloc(b->ctx, count ? count : 1, sizeof *n->items);
     n->keys = ws__calloc(b->ctx, count ? count : 1, sizeof *n->keys);
     if (!n->items || !n->keys) {
@@ -172,9 +171,28 @@ static ws_status convert(builder *b, int index, int depth, ws_ynode **out) {
     }
 }
 
+/* libyaml's reader errors (bad UTF-8, control characters) carry a byte
+ * offset instead of a mark: turn it into a line and column. */
+static yaml_mark_t offset_mark(const unsigned char *data, size_t len,
+                               size_t offset) {
+    yaml_mark_t m = {0, 0, 0};
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (data[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else if ((data[i] & 0xC0) != 0x80) {
+            m.column++;
+        }
+    }
+    return m;
+}
+
 static ws_status parser_error(ws_ctx *ctx, const char *path,
-                              const yaml_parser_t *p) {
-    const yaml_mark_t *m = &p->problem_mark;
+                              const yaml_parser_t *p, const unsigned char *data,
+                              size_t len) {
+    yaml_mark_t reader_mark = offset_mark(data, len, p->problem_offset);
+    const yaml_mark_t *m =
+        p->error == YAML_READER_ERROR ? &reader_mark : &p->problem_mark;
     if (p->context)
         return ws__error(ctx, WS_ERR_FORMAT_YAML,
                          "%s:%zu:%zu: YAML syntax error: %s (%s that starts "
@@ -183,8 +201,9 @@ static ws_status parser_error(ws_ctx *ctx, const char *path,
                          p->problem ? p->problem : "unknown problem",
                          p->context, p->context_mark.line + 1,
                          p->context_mark.column + 1);
-    return ws__error(ctx, WS_ERR_FORMAT_YAML, "%s:%zu:%zu: YAML syntax error: %s",
-                     path, m->line + 1, m->column + 1,
+    return ws__error(ctx, WS_ERR_FORMAT_YAML,
+                     "%s:%zu:%zu: YAML syntax error: %s", path, m->line + 1,
+                     m->column + 1,
                      p->problem ? p->problem : "unknown problem");
 }
 
@@ -209,7 +228,7 @@ ws_status ws__yaml_load_buffer(ws_ctx *ctx, const char *name,
     yaml_parser_set_input_string(&parser, data, len);
     ws_status st = WS_OK;
     if (!yaml_parser_load(&parser, &ydoc)) {
-        st = parser_error(ctx, name, &parser);
+        st = parser_error(ctx, name, &parser, data, len);
     } else {
         if (yaml_document_get_root_node(&ydoc)) {
             builder b = {ctx, &ydoc, doc, YAML_MAX_NODES};
@@ -243,8 +262,10 @@ ws_status ws__yaml_load_file(ws_ctx *ctx, const char *path, ws_ydoc **out) {
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;
         if (len > YAML_MAX_FILE) {
-            st = ws__error(ctx, WS_ERR_FORMAT, "%s: file too large for a "
-                           "configuration file", path);
+            st = ws__error(ctx, WS_ERR_FORMAT,
+                           "%s: file too large for a "
+                           "configuration file",
+                           path);
             break;
         }
         if (got == 0) {
@@ -283,7 +304,9 @@ const ws_ynode *ws__ymap_get(const ws_ynode *map, const char *key) {
 }
 
 static const char *kind_name(ws_ykind k) {
-    return k == WS_Y_SCALAR ? "a value" : k == WS_Y_SEQ ? "a list" : "a mapping";
+    return k == WS_Y_SCALAR ? "a value"
+           : k == WS_Y_SEQ  ? "a list"
+                            : "a mapping";
 }
 
 ws_status ws__yexpect(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *node,
@@ -325,8 +348,8 @@ static size_t edit_distance(const char *a, const char *b) {
     return row[lb];
 }
 
-ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc,
-                          const ws_ynode *map, const char *const *allowed) {
+ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                          const char *const *allowed) {
     for (size_t i = 0; i < map->n; i++) {
         const char *k = map->keys[i]->value;
         const char *best = NULL;
@@ -372,9 +395,9 @@ ws_status ws__yget_str(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
     return WS_OK;
 }
 
-ws_status ws__yget_double(ws_ctx *ctx, const ws_ydoc *doc,
-                          const ws_ynode *map, const char *key, bool required,
-                          double min, double max, double *out) {
+ws_status ws__yget_double(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                          const char *key, bool required, double min,
+                          double max, double *out) {
     const char *s;
     ws_status st = ws__yget_str(ctx, doc, map, key, required, &s);
     if (st != WS_OK || !s)
@@ -414,9 +437,9 @@ ws_status ws__yget_bool(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
                       "'%s' must be true or false, not '%s'", key, s);
 }
 
-ws_status ws__yget_strlist(ws_ctx *ctx, const ws_ydoc *doc,
-                           const ws_ynode *map, const char *key,
-                           bool required, const char ***out, size_t *nout) {
+ws_status ws__yget_strlist(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
+                           const char *key, bool required, const char ***out,
+                           size_t *nout) {
     *out = NULL;
     *nout = 0;
     const ws_ynode *n = ws__ymap_get(map, key);

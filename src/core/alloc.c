@@ -31,8 +31,7 @@ void *ws__calloc(ws_ctx *ctx, size_t n, size_t size) {
 void *ws__realloc(ws_ctx *ctx, void *ptr, size_t size) {
     if (size == 0)
         size = 1;
-    void *p =
-        ctx->opt.allocator.realloc_fn(ptr, size, ctx->opt.allocator.user);
+    void *p = ctx->opt.allocator.realloc_fn(ptr, size, ctx->opt.allocator.user);
     if (!p)
         ws__error(ctx, WS_ERR_NOMEM, "out of memory (allocating %zu bytes)",
                   size);
@@ -67,9 +66,14 @@ ws_status ws__reserve(ws_ctx *ctx, void **array, size_t *cap, size_t need,
     if (need <= *cap)
         return WS_OK;
     size_t ncap = *cap ? *cap : 16;
-    while (ncap < need)
+    while (ncap < need) {
+        if (ncap > (SIZE_MAX - 16) / 3 * 2) { /* growing would overflow */
+            ncap = need;
+            break;
+        }
         ncap = ncap / 2 * 3 + 16;
-    if (ncap > SIZE_MAX / elem_size)
+    }
+    if (elem_size == 0 || ncap > SIZE_MAX / elem_size)
         return ws__error(ctx, WS_ERR_NOMEM, "out of memory (array of %zu)",
                          ncap);
     void *p = ws__realloc(ctx, *array, ncap * elem_size);

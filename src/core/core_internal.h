@@ -24,8 +24,8 @@ struct ws_ctx {
     GEOSContextHandle_t geos;
     ws_status status;
     char errmsg[WS_ERROR_SIZE];
-    char geos_msg[512];  /* last GEOS error/notice */
-    char gdal_msg[512];  /* last GDAL error captured between gdal_begin/end */
+    char geos_msg[512]; /* last GEOS error/notice */
+    char gdal_msg[512]; /* last GDAL error captured between gdal_begin/end */
     int gdal_depth;
     size_t n_warnings;
 };
@@ -56,7 +56,8 @@ void ws__log(ws_ctx *ctx, ws_log_level level, const char *fmt, ...)
 #define ws__warn(ctx, ...) ws__log((ctx), WS_LOG_WARNING, __VA_ARGS__)
 #define ws__info(ctx, ...) ws__log((ctx), WS_LOG_INFO, __VA_ARGS__)
 /* Report progress; returns WS_ERR_CANCELLED (recorded) if the user asked to
- * stop, WS_OK otherwise. Cheap: callers may call it every few thousand items. */
+ * stop, WS_OK otherwise. Cheap: callers may call it every few thousand items.
+ */
 ws_status ws__progress(ws_ctx *ctx, double ratio, const char *msg);
 
 /* --- GDAL error capture: wrap every block of GDAL calls --- */
@@ -66,7 +67,8 @@ void ws__gdal_end(ws_ctx *ctx);
 const char *ws__gdal_msg(const ws_ctx *ctx);
 
 /* --- small string helpers --- */
-/* Copy at most dst_size-1 bytes and always NUL-terminate; returns strlen(src). */
+/* Copy at most dst_size-1 bytes and always NUL-terminate; returns strlen(src).
+ */
 size_t ws__strlcpy(char *dst, const char *src, size_t dst_size);
 bool ws__streq_nocase(const char *a, const char *b);
 /* Final path component (no allocation). */
@@ -92,18 +94,21 @@ void ws__sb_free(ws_strbuf *sb);
 typedef struct ws_hash {
     ws_ctx *ctx;
     size_t cap, count;
-    uint64_t *hashes; /* 0 = empty slot */
+    uint64_t *hashes;   /* 0 = empty slot */
     const char **skeys; /* borrowed string keys (NULL for integer maps) */
     uint64_t *ikeys;
     size_t *values;
 } ws_hash;
-ws_status ws__hash_init(ws_hash *h, ws_ctx *ctx, size_t expected, bool string_keys);
+ws_status ws__hash_init(ws_hash *h, ws_ctx *ctx, size_t expected,
+                        bool string_keys);
 void ws__hash_free(ws_hash *h);
 /* Insert; *existing (optional) receives true and the old value is kept when
  * the key was already present. String keys are borrowed, not copied. */
-ws_status ws__hash_put_str(ws_hash *h, const char *key, size_t value, bool *existing);
+ws_status ws__hash_put_str(ws_hash *h, const char *key, size_t value,
+                           bool *existing);
 bool ws__hash_get_str(const ws_hash *h, const char *key, size_t *value);
-ws_status ws__hash_put_u64(ws_hash *h, uint64_t key, size_t value, bool *existing);
+ws_status ws__hash_put_u64(ws_hash *h, uint64_t key, size_t value,
+                           bool *existing);
 bool ws__hash_get_u64(const ws_hash *h, uint64_t key, size_t *value);
 
 #endif /* WS_CORE_INTERNAL_H */

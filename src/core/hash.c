@@ -33,6 +33,11 @@ ws_status ws__hash_init(ws_hash *h, ws_ctx *ctx, size_t expected,
                         bool string_keys) {
     memset(h, 0, sizeof *h);
     h->ctx = ctx;
+    if (expected > SIZE_MAX / 8)
+        return ws__error(ctx, WS_ERR_NOMEM,
+                         "out of memory (hash index of "
+                         "%zu keys)",
+                         expected);
     size_t cap = 16;
     while (cap < expected * 2 + 2)
         cap *= 2;

@@ -21,8 +21,8 @@ ws_status ws_export(ws_ctx *ctx, const ws_dataset *ds,
                          "export: no output (GeoPackage or CSV) requested");
     /* Check every target before writing any, so that a bad CSV directory
      * does not leave a new GeoPackage beside an old set of CSV files. */
-    ws_status st = opt->csv_dir ? ws__check_output_dir(ctx, opt->csv_dir)
-                                : WS_OK;
+    ws_status st =
+        opt->csv_dir ? ws__check_output_dir(ctx, opt->csv_dir) : WS_OK;
     if (st != WS_OK) {
         ws__error_prefix(ctx, "export");
         return st;

@@ -14,8 +14,8 @@ typedef struct csv_dialect {
 } csv_dialect;
 
 static void write_text(FILE *f, const char *s, char sep) {
-    bool quote = strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') ||
-                 strchr(s, '\r');
+    bool quote =
+        strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
     if (!quote) {
         fputs(s, f);
         return;
@@ -98,10 +98,10 @@ static ws_status write_level_csv(ws_ctx *ctx, const ws_dataset *ds,
 
 /* Stem of the CSV names: the option, else the GeoPackage's, else "wijkscan". */
 static void csv_stem(const ws_export_options *opt, char *buf, size_t size) {
-    const char *src = opt->csv_stem
-                          ? opt->csv_stem
-                          : (opt->gpkg_path ? ws__basename(opt->gpkg_path)
-                                            : "wijkscan");
+    const char *src =
+        opt->csv_stem
+            ? opt->csv_stem
+            : (opt->gpkg_path ? ws__basename(opt->gpkg_path) : "wijkscan");
     ws__strlcpy(buf, src, size);
     char *dot = strrchr(buf, '.');
     if (dot && dot != buf && !opt->csv_stem)

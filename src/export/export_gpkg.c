@@ -38,12 +38,13 @@ static ws_status gdal_fail(gpkg_writer *w, const char *what) {
 
 static OGRLayerH create_table(gpkg_writer *w, const char *name,
                               const char *const *fields, OGRFieldType *types) {
-    char **opts = CSLSetNameValue(NULL, "DESCRIPTION",
-                                  "wijkscan " WS_VERSION_STRING);
+    char **opts =
+        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
     OGRLayerH l = GDALDatasetCreateLayer(w->out, name, NULL, wkbNone, opts);
     CSLDestroy(opts);
     for (size_t i = 0; l && fields[i]; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], types ? types[i] : OFTString);
+        OGRFieldDefnH fd =
+            OGR_Fld_Create(fields[i], types ? types[i] : OFTString);
         if (OGR_L_CreateField(l, fd, TRUE) != OGRERR_NONE)
             l = NULL;
         OGR_Fld_Destroy(fd);
@@ -116,12 +117,12 @@ static void iso_time(time_t t, char *buf, size_t size) {
 }
 
 static ws_status write_inputs(gpkg_writer *w) {
-    static const char *const fields[] = {"rol", "bestand", "pad", "grootte_bytes",
-                                         "gewijzigd", "laag", "definitie",
-                                         "objecten", NULL};
-    static OGRFieldType types[] = {OFTString, OFTString, OFTString,
-                                   OFTInteger64, OFTString, OFTString,
-                                   OFTString, OFTInteger64};
+    static const char *const fields[] = {"rol",           "bestand",   "pad",
+                                         "grootte_bytes", "gewijzigd", "laag",
+                                         "definitie",     "objecten",  NULL};
+    static OGRFieldType types[] = {OFTString,    OFTString,   OFTString,
+                                   OFTInteger64, OFTString,   OFTString,
+                                   OFTString,    OFTInteger64};
     OGRLayerH l = create_table(w, "wijkscan_invoer", fields, types);
     if (!l)
         return gdal_fail(w, "creating table wijkscan_invoer");
@@ -132,16 +133,17 @@ static ws_status write_inputs(gpkg_writer *w) {
         snprintf(size, sizeof size, "%lld", in->size);
         iso_time(in->mtime, mtime, sizeof mtime);
         snprintf(feats, sizeof feats, "%zu", in->features);
-        const char *v[8] = {in->role, ws__basename(in->path), in->path, size,
-                            mtime, in->layer, in->definition, feats};
+        const char *v[8] = {
+            in->role,  ws__basename(in->path), in->path, size, mtime,
+            in->layer, in->definition,         feats};
         st = add_row(w, l, v, 8);
     }
     return st;
 }
 
 static ws_status write_missing(gpkg_writer *w) {
-    static const char *const fields[] = {"niveau", "code", "kolom", "reden",
-                                         "toelichting", NULL};
+    static const char *const fields[] = {"niveau", "code",        "kolom",
+                                         "reden",  "toelichting", NULL};
     OGRLayerH l = create_table(w, "ontbrekende_waarden", fields, NULL);
     if (!l)
         return gdal_fail(w, "creating table ontbrekende_waarden");
@@ -222,10 +224,10 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
     ws_status st = ws__output_columns(w->ctx, t, &order, &n);
     if (st != WS_OK)
         return st;
-    char **opts = CSLSetNameValue(NULL, "DESCRIPTION",
-                                  "wijkscan " WS_VERSION_STRING);
-    OGRLayerH l = GDALDatasetCreateLayer(w->out, ws_level_layer_name(lv),
-                                         w->rd, wkbMultiPolygon, opts);
+    char **opts =
+        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
+    OGRLayerH l = GDALDatasetCreateLayer(w->out, ws_level_layer_name(lv), w->rd,
+                                         wkbMultiPolygon, opts);
     CSLDestroy(opts);
     if (!l)
         st = gdal_fail(w, "creating a layer");
@@ -293,7 +295,8 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
         st = write_all(&w, opt);
     if (w.out) {
         ctx->gdal_msg[0] = '\0';
-        GDALClose(w.out); /* errors while flushing are reported to the handler */
+        GDALClose(
+            w.out); /* errors while flushing are reported to the handler */
         if (ctx->gdal_msg[0] && st == WS_OK)
             st = gdal_fail(&w, "closing the GeoPackage");
     }

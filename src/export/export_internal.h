@@ -15,8 +15,8 @@ typedef struct ws_outfile {
 
 /* Check the target (directory exists and is writable, not an input of
  * `ds`) and reserve a temporary name with the same extension. */
-ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
-                            const char *path, ws_outfile *out);
+ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds, const char *path,
+                            ws_outfile *out);
 /* The directory exists and is writable. */
 ws_status ws__check_output_dir(ws_ctx *ctx, const char *dir);
 /* Flush to disk and rename into place. */

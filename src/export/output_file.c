@@ -86,8 +86,8 @@ static bool is_an_input(const ws_dataset *ds, const char *path) {
     return false;
 }
 
-ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
-                            const char *path, ws_outfile *out) {
+ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds, const char *path,
+                            ws_outfile *out) {
     memset(out, 0, sizeof *out);
     out->slot = -1;
     if (ws__strlcpy(out->path, path, sizeof out->path) >= sizeof out->path)
@@ -95,7 +95,8 @@ ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
     if (is_an_input(ds, path))
         return ws__error(ctx, WS_ERR_IO_WRITE,
                          "%s: is one of the input files; refusing to "
-                         "overwrite it", path);
+                         "overwrite it",
+                         path);
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ws__error(ctx, WS_ERR_IO_WRITE,
@@ -108,16 +109,16 @@ ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds,
     const char *base = ws__basename(path);
     const char *ext = strrchr(base, '.');
     int suffix = ext ? (int)strlen(ext) : 0;
-    int n = snprintf(out->tmp, sizeof out->tmp, "%s/.%.*s.part-XXXXXX%s", dir,
-                     (int)(strlen(base) - (size_t)suffix), base,
-                     ext ? ext : "");
+    int n =
+        snprintf(out->tmp, sizeof out->tmp, "%s/.%.*s.part-XXXXXX%s", dir,
+                 (int)(strlen(base) - (size_t)suffix), base, ext ? ext : "");
     if (n < 0 || (size_t)n >= sizeof out->tmp)
         return ws__error(ctx, WS_ERR_IO_WRITE, "%s: path too long", path);
     int fd = mkstemps(out->tmp, suffix);
     if (fd < 0)
         return ws__error(ctx, WS_ERR_IO_WRITE,
-                         "%s: cannot create a temporary file in '%s': %s",
-                         path, dir, strerror(errno));
+                         "%s: cannot create a temporary file in '%s': %s", path,
+                         dir, strerror(errno));
     close(fd);
     out->slot = registry_add(out->tmp);
     /* GDAL creates the file itself; the name stays reserved meanwhile. */
@@ -134,8 +135,10 @@ ws_status ws__outfile_commit(ws_ctx *ctx, ws_outfile *out) {
     if (rename(out->tmp, out->path) != 0) {
         int e = errno;
         ws__outfile_abort(out);
-        return ws__error(ctx, WS_ERR_IO_WRITE, "%s: cannot move the finished "
-                         "file into place: %s", out->path, strerror(e));
+        return ws__error(ctx, WS_ERR_IO_WRITE,
+                         "%s: cannot move the finished "
+                         "file into place: %s",
+                         out->path, strerror(e));
     }
     registry_remove(out->slot);
     out->slot = -1;

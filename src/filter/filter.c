@@ -56,11 +56,10 @@ static bool alnum_run(const char *s, size_t n) {
 
 bool ws__gemeente_of(const char *code, char out[8]) {
     size_t len = strlen(code);
-    bool ok = (strncmp(code, "BU", 2) == 0 && len == 10 &&
-               alnum_run(code + 6, 4)) ||
-              (strncmp(code, "WK", 2) == 0 && len == 8 &&
-               alnum_run(code + 6, 2)) ||
-              (strncmp(code, "GM", 2) == 0 && len == 6);
+    bool ok =
+        (strncmp(code, "BU", 2) == 0 && len == 10 && alnum_run(code + 6, 4)) ||
+        (strncmp(code, "WK", 2) == 0 && len == 8 && alnum_run(code + 6, 2)) ||
+        (strncmp(code, "GM", 2) == 0 && len == 6);
     if (!ok || !digits(code + 2, 4))
         return false;
     memcpy(out, "GM", 2);
@@ -144,8 +143,8 @@ bool ws__gebruiksdoel_has(const char *list, const char *use) {
     return false;
 }
 
-bool ws__is_dwelling(const ws_layerdef *def, const char *uses,
-                     char **uses_list, const char *status) {
+bool ws__is_dwelling(const ws_layerdef *def, const char *uses, char **uses_list,
+                     const char *status) {
     if (!status || !ws__strlist_has(&def->live_status, status, false))
         return false;
     if (uses_list) {

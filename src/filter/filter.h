@@ -36,7 +36,7 @@ bool ws__gebruiksdoel_has(const char *list, const char *use);
 /* The dwelling rule of a BAG definition for one verblijfsobject. `uses` is a
  * comma-separated list (PDOK) or a single value; `uses_list` (may be NULL) an
  * OGR StringList (LVBAG). */
-bool ws__is_dwelling(const ws_layerdef *def, const char *uses,
-                     char **uses_list, const char *status);
+bool ws__is_dwelling(const ws_layerdef *def, const char *uses, char **uses_list,
+                     const char *status);
 
 #endif /* WS_FILTER_H */

@@ -7,9 +7,7 @@
 #include "../model/model_internal.h"
 #include "wijkscan/join.h"
 
-void ws_join_options_init(ws_join_options *opt) {
-    memset(opt, 0, sizeof *opt);
-}
+void ws_join_options_init(ws_join_options *opt) { memset(opt, 0, sizeof *opt); }
 
 typedef struct candidates {
     size_t items[64];
@@ -53,10 +51,9 @@ static ws_status index_build(ws_ctx *ctx, const ws__level *buurten,
     for (size_t i = 0; i < ix->n; i++) {
         ix->prep[i] = GEOSPrepare_r(ctx->geos, buurten->geom[i]);
         if (!ix->prep[i])
-            return ws__error(ctx, WS_ERR_GEOMETRY,
-                             "cannot prepare buurt %s: %s",
-                             ws_table_get_text(buurten->table, 0, i),
-                             ctx->geos_msg);
+            return ws__error(
+                ctx, WS_ERR_GEOMETRY, "cannot prepare buurt %s: %s",
+                ws_table_get_text(buurten->table, 0, i), ctx->geos_msg);
         /* items are row + 1 so that row 0 is not a NULL pointer */
         GEOSSTRtree_insert_r(ctx->geos, ix->tree, buurten->geom[i],
                              (void *)(uintptr_t)(i + 1));
@@ -96,7 +93,8 @@ static ws_status assign_point(ws_ctx *ctx, const join_index *ix,
         GEOSGeom_destroy_r(ctx->geos, pt);
         return ws__error(ctx, WS_ERR_GEOMETRY,
                          "more than 64 buurten overlap at (%.1f, %.1f); are "
-                         "the buurt polygons broken?", x, y);
+                         "the buurt polygons broken?",
+                         x, y);
     }
     long row = pick(ctx, ix, t, &c, pt, true);
     if (row < 0)
@@ -134,7 +132,9 @@ ws_status ws_join(ws_ctx *ctx, ws_dataset *ds, const ws_join_options *opt) {
     }
     ds->n_outside = outside;
     if (outside)
-        ws__warn(ctx, "%zu of %zu dwellings lie in no buurt of the selection "
-                 "and are not counted in any buurt", outside, ds->dw.n);
+        ws__warn(ctx,
+                 "%zu of %zu dwellings lie in no buurt of the selection "
+                 "and are not counted in any buurt",
+                 outside, ds->dw.n);
     return WS_OK;
 }

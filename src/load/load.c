@@ -33,9 +33,9 @@ static ws_status record_parameters(ws_dataset *ds, const ws_load_options *opt) {
     for (size_t i = 0; i < opt->n_gemeenten; i++)
         ws__sb_appendf(&sb, "%s%s", i ? "," : "", opt->gemeenten[i]);
     const char *sel = ws__sb_str(&sb);
-    ws_status st = sel ? ws__dataset_set_param(ds, "gemeenten", "%s",
-                                               *sel ? sel : "alle")
-                       : WS_ERR_NOMEM;
+    ws_status st =
+        sel ? ws__dataset_set_param(ds, "gemeenten", "%s", *sel ? sel : "alle")
+            : WS_ERR_NOMEM;
     ws__sb_free(&sb);
     if (st == WS_OK)
         st = ws__dataset_set_param(ds, "voorzieningen_marge_m", "%g",

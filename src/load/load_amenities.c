@@ -117,18 +117,18 @@ static ws_status parse_coordinate(ws_ctx *ctx, const ws_csv *csv, size_t row,
         *v = NAN;
         return WS_OK;
     }
-    return ws__error(ctx, WS_ERR_DATA,
-                     "%s:%zu: column '%s': '%s' is not a number", path,
-                     ws__csv_line(csv, row), ws__csv_header(csv, (size_t)col),
-                     cell);
+    return ws__error(
+        ctx, WS_ERR_DATA, "%s:%zu: column '%s': '%s' is not a number", path,
+        ws__csv_line(csv, row), ws__csv_header(csv, (size_t)col), cell);
 }
 
 /* A coordinate transformation for CSV points (RD or WGS84 lon/lat). */
-static ws_status csv_transform(ws_ctx *ctx, const ws_layerdef *def,
-                               bool lonlat, ws_source *tr) {
+static ws_status csv_transform(ws_ctx *ctx, const ws_layerdef *def, bool lonlat,
+                               ws_source *tr) {
     memset(tr, 0, sizeof *tr);
-    const char *crs = lonlat ? "EPSG:4326"
-                             : (def->csv_xy_crs ? def->csv_xy_crs : "EPSG:28992");
+    const char *crs = lonlat
+                          ? "EPSG:4326"
+                          : (def->csv_xy_crs ? def->csv_xy_crs : "EPSG:28992");
     OGRSpatialReferenceH from = OSRNewSpatialReference(NULL);
     tr->srs_rd = OSRNewSpatialReference(NULL);
     if (!from || !tr->srs_rd)
@@ -143,8 +143,10 @@ static ws_status csv_transform(ws_ctx *ctx, const ws_layerdef *def,
     if (st == WS_OK && !OSRIsSame(from, tr->srs_rd)) {
         tr->to_rd = OCTNewCoordinateTransformation(from, tr->srs_rd);
         if (!tr->to_rd)
-            st = ws__error(ctx, WS_ERR_CRS, "cannot transform %s to "
-                           "EPSG:28992: %s", crs, ws__gdal_reason(ctx));
+            st = ws__error(ctx, WS_ERR_CRS,
+                           "cannot transform %s to "
+                           "EPSG:28992: %s",
+                           crs, ws__gdal_reason(ctx));
     }
     ws__gdal_end(ctx);
     OSRDestroySpatialReference(from);
@@ -196,8 +198,8 @@ static ws_status load_csv_list(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     size_t n = csv ? ws__csv_nrows(csv) : 0, k = 0;
     size_t map[256];
     if (st == WS_OK && def->ncats > 256)
-        st = ws__error(ctx, WS_ERR_FORMAT, "%s: too many categories",
-                       def->path);
+        st =
+            ws__error(ctx, WS_ERR_FORMAT, "%s: too many categories", def->path);
     if (st == WS_OK)
         st = dataset_categories(ds, def, map);
     if (st == WS_OK) {
@@ -265,8 +267,8 @@ static ws_status feature_point(ws_ctx *ctx, ws_source *src, OGRFeatureH f,
         return ws__error(ctx, WS_ERR_GEOMETRY,
                          "%s: layer '%s': feature %lld has a %s geometry, "
                          "expected a point or an area (voorziening)",
-                         src->path, src->layer_name,
-                         (long long)OGR_F_GetFID(f), OGRGeometryTypeToName(t));
+                         src->path, src->layer_name, (long long)OGR_F_GetFID(f),
+                         OGRGeometryTypeToName(t));
     }
     *has = true;
     return ws__source_to_rd(ctx, src, x, y, 1);
@@ -289,8 +291,8 @@ static bool hstore_get(const char *h, const char *key, char *buf, size_t size) {
         while (*vend && !(*vend == '"' && vend[-1] != '\\'))
             vend++;
         if (hit) {
-            size_t n = (size_t)(vend - v) < size - 1 ? (size_t)(vend - v)
-                                                     : size - 1;
+            size_t n =
+                (size_t)(vend - v) < size - 1 ? (size_t)(vend - v) : size - 1;
             memcpy(buf, v, n);
             buf[n] = '\0';
             return true;
@@ -352,8 +354,9 @@ static long feature_category(const ws_layerdef *def, OGRFeatureH f,
                              OGRFeatureDefnH fd, int fcat, amen_counts *cnt) {
     if (def->kind == WS_DEF_VOORZIENINGEN_OSM)
         return osm_category(def, f, fd, OGR_FD_GetFieldIndex(fd, "other_tags"));
-    const char *value =
-        OGR_F_IsFieldSetAndNotNull(f, fcat) ? OGR_F_GetFieldAsString(f, fcat) : "";
+    const char *value = OGR_F_IsFieldSetAndNotNull(f, fcat)
+                            ? OGR_F_GetFieldAsString(f, fcat)
+                            : "";
     long c = category_of_value(def, value);
     if (c < 0)
         note_unknown(cnt, value, (size_t)OGR_F_GetFID(f));
@@ -389,8 +392,13 @@ static ws_status read_feature(feature_reader *r, OGRFeatureH f) {
 static ws_status reader_init(feature_reader *r, ws_ctx *ctx, ws_dataset *ds,
                              ws_source *src, const ws_layerdef *def,
                              const ws_bbox *area, amen_counts *cnt) {
-    *r = (feature_reader){.ctx = ctx, .ds = ds, .src = src, .def = def,
-                          .area = area, .fcat = -1, .cnt = cnt};
+    *r = (feature_reader){.ctx = ctx,
+                          .ds = ds,
+                          .src = src,
+                          .def = def,
+                          .area = area,
+                          .fcat = -1,
+                          .cnt = cnt};
     if (def->ncats > 256)
         return ws__error(ctx, WS_ERR_FORMAT, "%s: too many categories",
                          def->path);
@@ -463,10 +471,9 @@ static ws_status osm_definition(ws_ctx *ctx, const ws_input *in,
                      in->path);
 }
 
-static ws_status load_osm_input(ws_ctx *ctx, ws_dataset *ds,
-                                const ws_input *in, const ws_layerdefs *defs,
-                                const ws_bbox *area, amen_counts *cnt,
-                                const char **def_path) {
+static ws_status load_osm_input(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
+                                const ws_layerdefs *defs, const ws_bbox *area,
+                                amen_counts *cnt, const char **def_path) {
     ws_source src;
     const ws_layerdef *def;
     ws_layerdef *owned;
@@ -476,8 +483,10 @@ static ws_status load_osm_input(ws_ctx *ctx, ws_dataset *ds,
     else
         memset(&src, 0, sizeof src);
     if (st == WS_OK && def->kind != WS_DEF_VOORZIENINGEN_OSM)
-        st = ws__error(ctx, WS_ERR_FORMAT, "%s: is not a voorzieningen_osm "
-                       "definition", def->path);
+        st = ws__error(ctx, WS_ERR_FORMAT,
+                       "%s: is not a voorzieningen_osm "
+                       "definition",
+                       def->path);
     if (st == WS_OK)
         st = ws__source_pick_layer(ctx, &src, NULL, &def->layers);
     if (st == WS_OK)
@@ -496,15 +505,21 @@ static ws_status load_osm_input(ws_ctx *ctx, ws_dataset *ds,
 
 static void report(ws_ctx *ctx, const ws_input *in, const amen_counts *cnt) {
     if (cnt->unknown)
-        ws__warn(ctx, "%s: %zu voorzieningen with a category that no layer "
+        ws__warn(ctx,
+                 "%s: %zu voorzieningen with a category that no layer "
                  "definition knows were skipped (first: '%s' at row/feature "
-                 "%zu)", in->path, cnt->unknown, cnt->first_unknown,
+                 "%zu)",
+                 in->path, cnt->unknown, cnt->first_unknown,
                  cnt->first_unknown_line);
     if (cnt->bad)
-        ws__warn(ctx, "%s: %zu voorzieningen without usable coordinates were "
-                 "skipped", in->path, cnt->bad);
-    ws__info(ctx, "%s: %zu voorzieningen read, %zu kept, %zu outside the "
-             "area", in->path, cnt->read, cnt->kept, cnt->outside);
+        ws__warn(ctx,
+                 "%s: %zu voorzieningen without usable coordinates were "
+                 "skipped",
+                 in->path, cnt->bad);
+    ws__info(ctx,
+             "%s: %zu voorzieningen read, %zu kept, %zu outside the "
+             "area",
+             in->path, cnt->read, cnt->kept, cnt->outside);
 }
 
 /* A layer with a category field, else one with OSM tags (QuickOSM exports,

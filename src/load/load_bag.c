@@ -55,11 +55,12 @@ static ws_status optional_field(ws_ctx *ctx, const ws_source *src,
     const char *name = ws__layerdef_field(def, canonical);
     *idx = ws__source_field(src, name);
     if (name && *idx < 0)
-        ws__warn(ctx, "%s: layer '%s': field '%s' (%s) not found; treated "
-                 "as unknown", src->path, src->layer_name, name, canonical);
+        ws__warn(ctx,
+                 "%s: layer '%s': field '%s' (%s) not found; treated "
+                 "as unknown",
+                 src->path, src->layer_name, name, canonical);
     if (*idx >= 0 && numeric) {
-        OGRFieldType t =
-            OGR_Fld_GetType(OGR_FD_GetFieldDefn(src->defn, *idx));
+        OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(src->defn, *idx));
         if (!numeric_type(t))
             return ws__error(ctx, WS_ERR_DATA_NO_FIELD,
                              "%s: layer '%s': field '%s' is of type %s, "
@@ -77,10 +78,9 @@ static ws_status find_bag_fields(ws_ctx *ctx, const ws_source *src,
         ctx, src, ws__layerdef_field(def, "gebruiksdoel"),
         "the gebruiksdoel of a verblijfsobject", &f->use);
     if (st == WS_OK)
-        st = ws__source_require_field(ctx, src,
-                                      ws__layerdef_field(def, "status"),
-                                      "the status of a verblijfsobject",
-                                      &f->status);
+        st = ws__source_require_field(
+            ctx, src, ws__layerdef_field(def, "status"),
+            "the status of a verblijfsobject", &f->status);
     if (st != WS_OK)
         return st;
     OGRFieldType ut = OGR_Fld_GetType(OGR_FD_GetFieldDefn(src->defn, f->use));
@@ -133,9 +133,9 @@ static void push_filters(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
                        ws__layerdef_field(def, "gebruiksdoel"),
                        def->dwelling_use);
     for (size_t i = 0; i < f->ncurrent; i++)
-        ws__sb_appendf(&sb, " AND \"%s\" IS NULL",
-                       OGR_Fld_GetNameRef(
-                           OGR_FD_GetFieldDefn(src->defn, f->current[i])));
+        ws__sb_appendf(
+            &sb, " AND \"%s\" IS NULL",
+            OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(src->defn, f->current[i])));
     if (sel->n && f->gemeente >= 0) {
         ws__sb_append(&sb, " AND ");
         ws__sql_in_selection(&sb, ws__layerdef_field(def, "gemeentecode"), sel,
@@ -146,8 +146,8 @@ static void push_filters(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
     if (sql && OGR_L_SetAttributeFilter(src->layer, sql) != OGRERR_NONE)
         OGR_L_SetAttributeFilter(src->layer, NULL);
     if (src->is_rd && box->set && select_by_box(f, sel))
-        OGR_L_SetSpatialFilterRect(src->layer, box->minx, box->miny,
-                                   box->maxx, box->maxy);
+        OGR_L_SetSpatialFilterRect(src->layer, box->minx, box->miny, box->maxx,
+                                   box->maxy);
     ws__gdal_end(ctx);
     ws__sb_free(&sb);
 }
@@ -168,9 +168,8 @@ static bool row_is_dwelling(OGRFeatureH feat, const ws_layerdef *def,
     if (!OGR_F_IsFieldSetAndNotNull(feat, f->use))
         return false;
     if (f->use_is_list)
-        return ws__is_dwelling(def, NULL,
-                               OGR_F_GetFieldAsStringList(feat, f->use),
-                               status);
+        return ws__is_dwelling(
+            def, NULL, OGR_F_GetFieldAsStringList(feat, f->use), status);
     return ws__is_dwelling(def, OGR_F_GetFieldAsString(feat, f->use), NULL,
                            status);
 }
@@ -181,8 +180,8 @@ static bool in_selection(OGRFeatureH feat, const bag_fields *f,
         return true;
     char gm[8];
     return OGR_F_IsFieldSetAndNotNull(feat, f->gemeente) &&
-           ws__normalise_gemeentecode(
-               OGR_F_GetFieldAsString(feat, f->gemeente), gm) &&
+           ws__normalise_gemeentecode(OGR_F_GetFieldAsString(feat, f->gemeente),
+                                      gm) &&
            ws__selection_has(sel, gm);
 }
 
@@ -255,9 +254,8 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                 f->pand >= 0 && OGR_F_IsFieldSetAndNotNull(feat, f->pand)
                     ? bag_id_number(OGR_F_GetFieldAsString(feat, f->pand))
                     : 0;
-            st = ws__dataset_add_dwelling(ds, x, y,
-                                          oppervlakte_of(feat, f->opp),
-                                          bouwjaar_of(bj), pand);
+            st = ws__dataset_add_dwelling(
+                ds, x, y, oppervlakte_of(feat, f->opp), bouwjaar_of(bj), pand);
         } else if (!keep) {
             ds->n_vbo_rejected++;
         }
@@ -362,7 +360,8 @@ static void report_counts(ws_ctx *ctx, const ws_source *src,
         ws__warn(ctx, "%s: %zu dwellings without a location were skipped",
                  src->path, c->no_location);
     if (c->bad_coordinates)
-        ws__warn(ctx, "%s: %zu dwellings with unusable coordinates (NaN, "
+        ws__warn(ctx,
+                 "%s: %zu dwellings with unusable coordinates (NaN, "
                  "infinite or not transformable) were skipped",
                  src->path, c->bad_coordinates);
 }
@@ -386,10 +385,11 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
         st = read_dwellings(ctx, ds, &src, def, &f, sel, &cnt);
     }
     if (st == WS_OK)
-        st = transform_dwellings(ctx, ds, &src, extent,
-                                 select_by_box(&f, sel), &cnt);
+        st = transform_dwellings(ctx, ds, &src, extent, select_by_box(&f, sel),
+                                 &cnt);
     if (st == WS_OK && select_by_box(&f, sel))
-        ws__info(ctx, "%s: layer '%s' has no gemeente field; dwellings are "
+        ws__info(ctx,
+                 "%s: layer '%s' has no gemeente field; dwellings are "
                  "selected by the bounding box of the selected buurten",
                  in->path, src.layer_name);
     if (st == WS_OK)

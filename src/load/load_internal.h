@@ -25,7 +25,7 @@ bool ws__bbox_contains(const ws_bbox *b, double x, double y);
 
 /* An opened input layer with its transformation to RD New. */
 typedef struct ws_source {
-    const char *path;  /* borrowed */
+    const char *path; /* borrowed */
     GDALDatasetH ds;
     OGRLayerH layer;
     const char *layer_name;
@@ -85,8 +85,8 @@ ws_status ws__open_input(ws_ctx *ctx, const ws_input *in,
 ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                            const ws_layerdefs *defs, const ws_selection *sel,
                            const char *region_name, ws_bbox *extent);
-ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds,
-                               const ws_input *in, const ws_layerdefs *defs);
+ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
+                               const ws_layerdefs *defs);
 ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                        const ws_layerdefs *defs, const ws_selection *sel,
                        const ws_bbox *extent);

@@ -20,9 +20,9 @@ typedef struct kern_source {
 } kern_source;
 
 typedef struct kern_column {
-    long src;                    /* csv column or OGR field */
-    char name[256];              /* output name */
-    size_t col[WS_LEVEL_COUNT];  /* column in each level table */
+    long src;                   /* csv column or OGR field */
+    char name[256];             /* output name */
+    size_t col[WS_LEVEL_COUNT]; /* column in each level table */
     bool added[WS_LEVEL_COUNT];
     bool integer; /* every value is a whole number */
 } kern_column;
@@ -97,8 +97,10 @@ static ws_status column_at(ws_ctx *ctx, ws_dataset *ds, kern_column *kc,
     snprintf(name, sizeof name, "%s", kc->name);
     if (ws_table_find(t, name) >= 0) {
         snprintf(name, sizeof name, "%s_kerncijfers", kc->name);
-        ws__warn(ctx, "kerncijfers column '%s' exists already in %s; stored "
-                 "as '%s'", kc->name, ws_level_layer_name(lv), name);
+        ws__warn(ctx,
+                 "kerncijfers column '%s' exists already in %s; stored "
+                 "as '%s'",
+                 kc->name, ws_level_layer_name(lv), name);
     }
     ws_status st = ws__table_add_col(t, name, WS_COL_REAL, &kc->col[lv]);
     if (st != WS_OK)
@@ -160,8 +162,8 @@ static ws_status plan_columns(ws_ctx *ctx, const kern_source *ks,
         bool numeric, integer;
         if (ks->is_csv) {
             name = ws__csv_header(ks->csv, c);
-            numeric = csv_column_numeric(ks->csv, c, ks->decimal_comma,
-                                         &integer);
+            numeric =
+                csv_column_numeric(ks->csv, c, ks->decimal_comma, &integer);
         } else {
             OGRFieldDefnH fd = OGR_FD_GetFieldDefn(ks->ogr.defn, (int)c);
             name = OGR_Fld_GetNameRef(fd);
@@ -239,8 +241,8 @@ static ws_status open_kern(ws_ctx *ctx, const ws_input *in,
     return recognise_csv(ctx, ks, in, defs, def, owned);
 }
 
-ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds,
-                               const ws_input *in, const ws_layerdefs *defs) {
+ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
+                               const ws_layerdefs *defs) {
     kern_source ks;
     const ws_layerdef *def = NULL;
     ws_layerdef *owned = NULL;
@@ -283,8 +285,10 @@ ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds,
                                    ks.is_csv ? "" : ks.ogr.layer_name,
                                    def->path, nrows);
     if (st == WS_OK && joined[0] + joined[1] + joined[2] == 0)
-        ws__warn(ctx, "%s: no row matches a gemeente, wijk or buurt of the "
-                 "selection (column '%s')", in->path, def->code_field);
+        ws__warn(ctx,
+                 "%s: no row matches a gemeente, wijk or buurt of the "
+                 "selection (column '%s')",
+                 in->path, def->code_field);
     else if (st == WS_OK)
         ws__info(ctx, "%s: joined %zu gemeenten, %zu wijken, %zu buurten",
                  in->path, joined[WS_LEVEL_GEMEENTE], joined[WS_LEVEL_WIJK],

@@ -40,9 +40,9 @@ bool ws__bbox_contains(const ws_bbox *b, double x, double y) {
 
 bool ws__is_csv_path(const char *path) {
     const char *dot = strrchr(path, '.');
-    return dot && (ws__streq_nocase(dot, ".csv") ||
-                   ws__streq_nocase(dot, ".txt") ||
-                   ws__streq_nocase(dot, ".tsv"));
+    return dot &&
+           (ws__streq_nocase(dot, ".csv") || ws__streq_nocase(dot, ".txt") ||
+            ws__streq_nocase(dot, ".tsv"));
 }
 
 const char *ws__gdal_reason(ws_ctx *ctx) {
@@ -61,21 +61,20 @@ ws_status ws__source_open(ws_ctx *ctx, const char *path, ws_source *src) {
     struct stat st;
     if (!is_gdal_connection(path)) {
         if (stat(path, &st) != 0)
-            return ws__error(ctx, errno == ENOENT ? WS_ERR_IO_NOT_FOUND
-                                                  : WS_ERR_IO,
+            return ws__error(ctx,
+                             errno == ENOENT ? WS_ERR_IO_NOT_FOUND : WS_ERR_IO,
                              "%s: cannot open: %s", path, strerror(errno));
         if (S_ISDIR(st.st_mode))
             return ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
-                             "%s: is a directory, expected a data file",
-                             path);
+                             "%s: is a directory, expected a data file", path);
         if (st.st_size == 0)
             return ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
                              "%s: file is empty (0 bytes)", path);
     }
     GDALAllRegister();
     ws__gdal_begin(ctx);
-    src->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL,
-                         NULL);
+    src->ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     ws__gdal_end(ctx);
     if (!src->ds)
         return ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
@@ -138,8 +137,8 @@ ws_status ws__source_pick_layer(ws_ctx *ctx, ws_source *src,
         if (!l) {
             list_layers(src, names, sizeof names);
             return ws__error(ctx, WS_ERR_DATA_NO_LAYER,
-                             "%s: layer '%s' not found (layers: %s)",
-                             src->path, explicit_name, names);
+                             "%s: layer '%s' not found (layers: %s)", src->path,
+                             explicit_name, names);
         }
         use_layer(src, l);
         return WS_OK;
@@ -181,8 +180,7 @@ ws_status ws__source_require_field(ws_ctx *ctx, const ws_source *src,
 bool ws__source_matches(const ws_source *src, const ws_layerdef *def) {
     if (def->driver) {
         GDALDriverH drv = GDALGetDatasetDriver(src->ds);
-        if (!drv || !ws__streq_nocase(GDALGetDriverShortName(drv),
-                                      def->driver))
+        if (!drv || !ws__streq_nocase(GDALGetDriverShortName(drv), def->driver))
             return false;
     }
     for (size_t i = 0; i < def->match.n; i++)

@@ -30,8 +30,8 @@ static bool is_numeric(OGRFieldType t) {
 }
 
 static bool is_key_field(const region_reader *r, int i) {
-    return i == r->f_code || i == r->f_name || i == r->f_wijk ||
-           i == r->f_gm || i == r->f_gmnaam || i == r->f_water;
+    return i == r->f_code || i == r->f_name || i == r->f_wijk || i == r->f_gm ||
+           i == r->f_gmnaam || i == r->f_water;
 }
 
 /* Every numeric field that is not a key and not excluded is a statistic. */
@@ -74,8 +74,10 @@ static ws_status find_fields(region_reader *r) {
     r->f_gmnaam = ws__source_field(r->src, s->gemeentenaam);
     r->f_water = ws__source_field(r->src, r->def->water_field);
     if (s->name && r->f_name < 0)
-        ws__warn(r->ctx, "%s: layer '%s' has no name field '%s'; names "
-                 "stay empty", r->src->path, r->src->layer_name, s->name);
+        ws__warn(r->ctx,
+                 "%s: layer '%s' has no name field '%s'; names "
+                 "stay empty",
+                 r->src->path, r->src->layer_name, s->name);
     return WS_OK;
 }
 
@@ -128,8 +130,8 @@ static GEOSGeometry *polygonal_part(ws_ctx *ctx, GEOSGeometry *g) {
     if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
         return g;
     int n = GEOSGetNumGeometries_r(ctx->geos, g);
-    GEOSGeometry **parts = ws__calloc(ctx, (size_t)(n > 0 ? n : 1),
-                                      sizeof *parts);
+    GEOSGeometry **parts =
+        ws__calloc(ctx, (size_t)(n > 0 ? n : 1), sizeof *parts);
     if (!parts) {
         GEOSGeom_destroy_r(ctx->geos, g);
         return NULL;
@@ -146,8 +148,8 @@ static GEOSGeometry *polygonal_part(ws_ctx *ctx, GEOSGeometry *g) {
 }
 
 /* OGR geometry of a feature -> valid GEOS (multi)polygon in RD New. */
-static ws_status read_polygon(region_reader *r, OGRFeatureH f,
-                              const char *code, GEOSGeometry **out) {
+static ws_status read_polygon(region_reader *r, OGRFeatureH f, const char *code,
+                              GEOSGeometry **out) {
     ws_ctx *ctx = r->ctx;
     *out = NULL;
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
@@ -167,8 +169,8 @@ static ws_status read_polygon(region_reader *r, OGRFeatureH f,
         g = OGR_G_ForceToMultiPolygon(OGR_F_StealGeometry(f)),
         OGR_F_SetGeometryDirectly(f, g);
     ws__gdal_begin(ctx);
-    OGRErr err = r->src->to_rd ? OGR_G_Transform(g, r->src->to_rd)
-                               : OGRERR_NONE;
+    OGRErr err =
+        r->src->to_rd ? OGR_G_Transform(g, r->src->to_rd) : OGRERR_NONE;
     ws__gdal_end(ctx);
     if (err != OGRERR_NONE)
         return ws__error(ctx, WS_ERR_CRS,
@@ -186,8 +188,7 @@ static ws_status read_polygon(region_reader *r, OGRFeatureH f,
     if (!geos)
         return ws__error(ctx, WS_ERR_GEOMETRY,
                          "%s: layer '%s': region %s: unreadable geometry (%s)",
-                         r->src->path, r->src->layer_name, code,
-                         ctx->geos_msg);
+                         r->src->path, r->src->layer_name, code, ctx->geos_msg);
     if (GEOSisValid_r(ctx->geos, geos) != 1) {
         GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geos);
         GEOSGeom_destroy_r(ctx->geos, geos);
@@ -199,8 +200,10 @@ static ws_status read_polygon(region_reader *r, OGRFeatureH f,
                              r->src->path, r->src->layer_name, code,
                              ctx->geos_msg);
         r->ds->n_invalid_repaired++;
-        ws__warn(ctx, "%s: layer '%s': invalid polygon of %s repaired with "
-                 "MakeValid", r->src->path, r->src->layer_name, code);
+        ws__warn(ctx,
+                 "%s: layer '%s': invalid polygon of %s repaired with "
+                 "MakeValid",
+                 r->src->path, r->src->layer_name, code);
     }
     *out = geos;
     return WS_OK;
@@ -220,7 +223,8 @@ static ws_status read_keys(region_reader *r, OGRFeatureH f, const char *code,
     ws_status st = ws__table_set_text(t, 0, row, code);
     if (st == WS_OK && r->f_name >= 0 &&
         OGR_F_IsFieldSetAndNotNull(f, r->f_name))
-        st = ws__table_set_text(t, 1, row, OGR_F_GetFieldAsString(f, r->f_name));
+        st =
+            ws__table_set_text(t, 1, row, OGR_F_GetFieldAsString(f, r->f_name));
     char gm[8], wk[10];
     if (st == WS_OK && r->level == WS_LEVEL_BUURT && ws__wijk_of(code, wk))
         st = set_text_field(t, WS_COL_WIJKCODE, row, wk);
@@ -307,8 +311,12 @@ static ws_status read_rows(region_reader *r, size_t *nread) {
 static ws_status read_level(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                             const ws_layerdef *def, ws_level level,
                             const ws_selection *sel) {
-    region_reader r = {.ctx = ctx, .ds = ds, .src = src, .def = def,
-                       .spec = &def->level[level], .level = level,
+    region_reader r = {.ctx = ctx,
+                       .ds = ds,
+                       .src = src,
+                       .def = def,
+                       .spec = &def->level[level],
+                       .level = level,
                        .sel = sel};
     ws_status st = ws__level_init(ds, level);
     if (st == WS_OK)
@@ -323,8 +331,7 @@ static ws_status read_level(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
     ws__free(ctx, r.stat_field);
     ws__free(ctx, r.stat_col);
     if (st == WS_OK)
-        st = ws__table_index_codes(ds->levels[level].table, 0,
-                                   src->path);
+        st = ws__table_index_codes(ds->levels[level].table, 0, src->path);
     if (st == WS_OK)
         st = ws__dataset_add_input(ds, ws_level_layer_name(level), src->path,
                                    src->layer_name, def->path,
@@ -351,7 +358,7 @@ static const char *parent_code(const ws_table *bt, size_t row, ws_level lv) {
     if (lv == WS_LEVEL_REGIO)
         return "REGIO";
     long c = ws_table_find(bt, lv == WS_LEVEL_WIJK ? WS_COL_WIJKCODE
-                                                    : WS_COL_GEMEENTECODE);
+                                                   : WS_COL_GEMEENTECODE);
     return c < 0 ? NULL : ws_table_get_text(bt, (size_t)c, row);
 }
 
@@ -404,7 +411,8 @@ static ws_status complete_level(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
         added++;
     }
     if (st == WS_OK && added && from_file)
-        ws__warn(ctx, "%zu %s used by the buurten are missing from the %s "
+        ws__warn(ctx,
+                 "%zu %s used by the buurten are missing from the %s "
                  "layer; they were dissolved from their buurten",
                  added, ws_level_layer_name(lv), ws_level_layer_name(lv));
     return st;
@@ -441,19 +449,20 @@ static ws_status build_regio(ws_ctx *ctx, ws_dataset *ds, const char *name) {
         parts[i] = GEOSGeom_clone_r(ctx->geos, g->geom[i]);
     GEOSGeometry *u = union_take(ctx, parts, n);
     if (!u)
-        return ws__error(ctx, WS_ERR_GEOMETRY, "cannot build the region "
-                         "outline: %s", ctx->geos_msg);
+        return ws__error(ctx, WS_ERR_GEOMETRY,
+                         "cannot build the region "
+                         "outline: %s",
+                         ctx->geos_msg);
     size_t row;
     ws_status st = ws__level_add_region_take(ds, WS_LEVEL_REGIO, u, &row);
     if (st == WS_OK)
         st = ws__table_set_text(ds->levels[WS_LEVEL_REGIO].table, 0, row,
                                 "REGIO");
     if (st == WS_OK)
-        st = ws__table_set_text(ds->levels[WS_LEVEL_REGIO].table, 1, row,
-                                name);
+        st = ws__table_set_text(ds->levels[WS_LEVEL_REGIO].table, 1, row, name);
     if (st == WS_OK)
-        st = ws__table_index_codes(ds->levels[WS_LEVEL_REGIO].table, 0,
-                                   "regio");
+        st =
+            ws__table_index_codes(ds->levels[WS_LEVEL_REGIO].table, 0, "regio");
     return st;
 }
 
@@ -497,12 +506,12 @@ static ws_status fill_parent_names(ws_dataset *ds) {
         ws__level *child = &ds->levels[links[k].child];
         const ws_table *pt = ds->levels[links[k].parent].table;
         size_t col;
-        ws_status st = ws__table_add_col(child->table, links[k].col,
-                                         WS_COL_TEXT, &col);
+        ws_status st =
+            ws__table_add_col(child->table, links[k].col, WS_COL_TEXT, &col);
         for (size_t r = 0; st == WS_OK && r < child->table->nrows; r++) {
             long pr = child->parent[links[k].parent][r];
-            const char *name = pr >= 0 ? ws_table_get_text(pt, 1, (size_t)pr)
-                                       : NULL;
+            const char *name =
+                pr >= 0 ? ws_table_get_text(pt, 1, (size_t)pr) : NULL;
             if (name && !ws_table_get_text(child->table, col, r))
                 st = ws__table_set_text(child->table, col, r, name);
         }
@@ -517,10 +526,9 @@ static ws_status check_selection(ws_ctx *ctx, ws_dataset *ds,
                                  const ws_selection *sel) {
     const ws_table *bt = ds->levels[WS_LEVEL_BUURT].table;
     if (bt->nrows == 0)
-        return ws__error(ctx, WS_ERR_DATA_EMPTY,
-                         "%s: layer '%s': no buurten %s", src->path,
-                         src->layer_name,
-                         sel->n ? "in the selected gemeenten" : "at all");
+        return ws__error(
+            ctx, WS_ERR_DATA_EMPTY, "%s: layer '%s': no buurten %s", src->path,
+            src->layer_name, sel->n ? "in the selected gemeenten" : "at all");
     long cc = ws_table_find(bt, WS_COL_GEMEENTECODE);
     for (size_t i = 0; i < sel->n; i++) {
         bool found = false;

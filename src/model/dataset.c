@@ -79,8 +79,7 @@ void ws_dataset_free(ws_dataset *ds) {
 }
 
 /* Grow all dwelling columns together so they always have the same capacity. */
-static ws_status dwellings_reserve(ws_ctx *ctx, ws__dwellings *d,
-                                   size_t need) {
+static ws_status dwellings_reserve(ws_ctx *ctx, ws__dwellings *d, size_t need) {
     if (need <= d->cap)
         return WS_OK;
     size_t cap = d->cap ? d->cap * 2 : 1024;

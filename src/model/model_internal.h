@@ -45,8 +45,7 @@ ws_status ws__table_add_rows(ws_table *t, size_t n);
 /* Add a column (or return the existing one of that name and type). */
 ws_status ws__table_add_col(ws_table *t, const char *name, ws_coltype type,
                             size_t *col);
-void ws__table_set_role(ws_table *t, size_t col, ws_colrole role,
-                        bool integer);
+void ws__table_set_role(ws_table *t, size_t col, ws_colrole role, bool integer);
 void ws__table_set_real(ws_table *t, size_t col, size_t row, double v);
 void ws__table_set_missing(ws_table *t, size_t col, size_t row, ws_missing m);
 ws_status ws__table_set_text(ws_table *t, size_t col, size_t row,
@@ -57,15 +56,14 @@ ws_status ws__table_set_text(ws_table *t, size_t col, size_t row,
 void ws__table_set_cbs(ws_table *t, size_t col, size_t row, double v);
 /* Declare which column holds the region code and build the code index;
  * duplicates are reported as WS_ERR_DATA_DUPLICATE_KEY naming `what`. */
-ws_status ws__table_index_codes(ws_table *t, size_t code_col,
-                                const char *what);
+ws_status ws__table_index_codes(ws_table *t, size_t code_col, const char *what);
 /* Remove rows whose keep[row] is false (order of the others is kept). */
 void ws__table_filter_rows(ws_table *t, const bool *keep);
 
 /* --- one level of regions ---------------------------------------------- */
 typedef struct ws__level {
-    ws_table *table;        /* codes, names, statistics, indicators */
-    GEOSGeometry **geom;    /* nrows; NULL when the level has no geometry */
+    ws_table *table;     /* codes, names, statistics, indicators */
+    GEOSGeometry **geom; /* nrows; NULL when the level has no geometry */
     size_t geom_cap;
     long *parent[WS_LEVEL_COUNT]; /* row of the containing region per level */
 } ws__level;
@@ -99,7 +97,7 @@ typedef struct ws__amenities {
 
 /* --- provenance of every input, for the metadata table ------------------- */
 typedef struct ws__input_info {
-    char *role;       /* "bag", "buurten", "voorzieningen", "kerncijfers", … */
+    char *role; /* "bag", "buurten", "voorzieningen", "kerncijfers", … */
     char *path;
     char *layer;
     char *definition; /* layer definition file used */

@@ -147,8 +147,7 @@ void ws__table_set_real(ws_table *t, size_t col, size_t row, double v) {
     }
 }
 
-void ws__table_set_missing(ws_table *t, size_t col, size_t row,
-                           ws_missing m) {
+void ws__table_set_missing(ws_table *t, size_t col, size_t row, ws_missing m) {
     ws_column *c = &t->cols[col];
     c->missing[row] = (uint8_t)(m == WS_PRESENT ? WS_MISSING_EMPTY : m);
     if (c->type == WS_COL_REAL) {
@@ -162,6 +161,11 @@ void ws__table_set_missing(ws_table *t, size_t col, size_t row,
 ws_status ws__table_set_text(ws_table *t, size_t col, size_t row,
                              const char *s) {
     ws_column *c = &t->cols[col];
+    if (t->indexed && (long)col == t->code_col) {
+        /* the index borrows the code strings: it is stale from here on */
+        ws__hash_free(&t->code_index);
+        t->indexed = false;
+    }
     ws__free(t->ctx, c->text[row]);
     c->text[row] = NULL;
     c->missing[row] = WS_MISSING_EMPTY;
@@ -198,8 +202,8 @@ ws_status ws__table_index_codes(ws_table *t, size_t code_col,
     ws_column *c = &t->cols[code_col];
     for (size_t r = 0; r < t->nrows; r++) {
         if (!c->text[r])
-            return ws__error(t->ctx, WS_ERR_DATA,
-                             "%s: row %zu has no %s", what, r + 1, c->name);
+            return ws__error(t->ctx, WS_ERR_DATA, "%s: row %zu has no %s", what,
+                             r + 1, c->name);
         bool dup = false;
         if (ws__hash_put_str(&t->code_index, c->text[r], r, &dup) != WS_OK)
             return WS_ERR_NOMEM;
@@ -243,7 +247,7 @@ const char *ws_table_col_name(const ws_table *t, size_t col) {
     return col < t->ncols ? t->cols[col].name : NULL;
 }
 ws_coltype ws_table_col_type(const ws_table *t, size_t col) {
-    return t->cols[col].type;
+    return col < t->ncols ? t->cols[col].type : WS_COL_REAL;
 }
 
 long ws_table_find(const ws_table *t, const char *name) {
@@ -255,6 +259,10 @@ long ws_table_find(const ws_table *t, const char *name) {
 
 ws_missing ws_table_get_real(const ws_table *t, size_t col, size_t row,
                              double *value) {
+    if (!t || col >= t->ncols || row >= t->nrows) {
+        *value = NAN;
+        return WS_MISSING_EMPTY;
+    }
     const ws_column *c = &t->cols[col];
     if (c->type != WS_COL_REAL) {
         *value = NAN;
@@ -265,6 +273,8 @@ ws_missing ws_table_get_real(const ws_table *t, size_t col, size_t row,
 }
 
 const char *ws_table_get_text(const ws_table *t, size_t col, size_t row) {
+    if (!t || col >= t->ncols || row >= t->nrows)
+        return NULL;
     const ws_column *c = &t->cols[col];
     return c->type == WS_COL_TEXT ? c->text[row] : NULL;
 }

@@ -148,8 +148,7 @@ static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
     case WS_STAGE_AGGREGATE:
         return ws_aggregate(ctx, ds, &opt->aggregate);
     case WS_STAGE_EXPORT:
-        return out->gpkg_path || out->csv_dir ? ws_export(ctx, ds, out)
-                                              : WS_OK;
+        return out->gpkg_path || out->csv_dir ? ws_export(ctx, ds, out) : WS_OK;
     case WS_STAGE_LOAD:
     case WS_STAGE_COUNT:
         break;

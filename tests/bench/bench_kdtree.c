@@ -158,9 +158,8 @@ static double time_nearest(const ws_kdtree *t, const double *qx,
     return elapsed;
 }
 
-static double time_count(const ws_kdtree *t, const double *qx,
-                         const double *qy, size_t nq, double r,
-                         double *mean_count) {
+static double time_count(const ws_kdtree *t, const double *qx, const double *qy,
+                         size_t nq, double r, double *mean_count) {
     size_t total = 0;
     double t0 = now_seconds();
     for (size_t i = 0; i < nq; i++)
@@ -236,11 +235,10 @@ int main(int argc, char **argv) {
     }
 
     printf("kd-tree benchmark: %zu queries, median of %d runs\n", nq, RUNS);
-    printf("%9s %10s %10s %8s %10s %8s %10s %8s %7s\n", "", "build",
-           "sorted", "", "random", "", "count1km", "", "mean");
+    printf("%9s %10s %10s %8s %10s %8s %10s %8s %7s\n", "", "build", "sorted",
+           "", "random", "", "count1km", "", "mean");
     printf("%9s %10s %10s %8s %10s %8s %10s %8s %7s\n", "points", "ms",
-           "ns/query", "Mq/s", "ns/query", "Mq/s", "ns/query", "Mq/s",
-           "count");
+           "ns/query", "Mq/s", "ns/query", "Mq/s", "ns/query", "Mq/s", "count");
     const size_t sizes[] = {1000, 100000, 1000000};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
         bench_size(ctx, sizes[i], sx, sy, rx, ry, nq);

@@ -377,7 +377,8 @@ static bool read_tolerance(const char *case_dir, tolerance *tol) {
     return ok;
 }
 
-/* --- the work directory ---------------------------------------------------- */
+/* --- the work directory ----------------------------------------------------
+ */
 
 static bool make_dirs(const char *path) {
     char *p = xstrdup(path);
@@ -449,7 +450,8 @@ static bool prepare_work_dir(const char *dir) {
     bool ok = true;
     if (!dir_is_empty(dir)) {
         if (!file_exists(marker)) {
-            fprintf(stderr, "ws-run-case: %s: not empty and not a work "
+            fprintf(stderr,
+                    "ws-run-case: %s: not empty and not a work "
                     "directory of ws-run-case (no %s); refusing to empty it\n",
                     dir, MARKER);
             ok = false;
@@ -522,8 +524,8 @@ static bool read_args(const char *case_dir, const char *bin, const char *out,
 
 /* Run argv in `cwd`; capture stdout and stderr. Returns the exit status, or
  * -1 if it could not run or ended by a signal (described in *why). */
-static int run(char **argv, const char *cwd, buf *out, buf *err,
-               char *why, size_t why_size) {
+static int run(char **argv, const char *cwd, buf *out, buf *err, char *why,
+               size_t why_size) {
     int po[2], pe[2];
     if (pipe(po) != 0 || pipe(pe) != 0) {
         snprintf(why, why_size, "pipe: %s", strerror(errno));
@@ -601,8 +603,8 @@ typedef struct counts {
 static const char *shown(const char *s) { return *s ? s : "(empty)"; }
 
 static void compare_cell(const char *level, const char *code,
-                         const char *column, const char *want,
-                         const char *got, const tolerance *tol, counts *n) {
+                         const char *column, const char *want, const char *got,
+                         const tolerance *tol, counts *n) {
     n->checked++;
     bool same;
     double a, b;
@@ -641,8 +643,8 @@ static bool compare_level(const char *level, const char *code_name,
         return true;
     }
     if (!table_read(act_path, &a)) {
-        printf("%s:%s:*:*: output file %s is not readable CSV\n", g_case,
-               level, act_path);
+        printf("%s:%s:*:*: output file %s is not readable CSV\n", g_case, level,
+               act_path);
         n->differ++;
         table_free(&e);
         return true;
@@ -732,8 +734,8 @@ static bool check_stdout(const char *case_dir, const char *out, counts *n) {
             n->checked++;
             if (!strstr(out, line)) {
                 n->differ++;
-                printf("%s:stdout: expected a line containing \"%s\"\n",
-                       g_case, line);
+                printf("%s:stdout: expected a line containing \"%s\"\n", g_case,
+                       line);
             }
         }
         line = next;
@@ -756,8 +758,7 @@ int main(int argc, char **argv) {
     char bin[PATH_MAX], case_dir[PATH_MAX], work[PATH_MAX];
     for (int i = 1; i <= 2; i++)
         if (!realpath(argv[i], i == 1 ? bin : case_dir)) {
-            fprintf(stderr, "ws-run-case: %s: %s\n", argv[i],
-                    strerror(errno));
+            fprintf(stderr, "ws-run-case: %s: %s\n", argv[i], strerror(errno));
             return 2;
         }
     g_case = base_name(case_dir);

@@ -84,8 +84,8 @@ static double rng_bump(uint64_t *s, double sd) {
 }
 
 /* Same arithmetic as the tree: the lowest index wins ties. */
-static void brute_nearest(const double *x, const double *y, size_t n,
-                          double qx, double qy, size_t *index, double *dist) {
+static void brute_nearest(const double *x, const double *y, size_t n, double qx,
+                          double qy, size_t *index, double *dist) {
     double best = INFINITY;
     size_t bi = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -106,8 +106,8 @@ static double hypot_like(double dx, double dy) {
     return sqrt(dx * dx + dy * dy);
 }
 
-static size_t brute_count(const double *x, const double *y, size_t n,
-                          double qx, double qy, double r) {
+static size_t brute_count(const double *x, const double *y, size_t n, double qx,
+                          double qy, double r) {
     size_t count = 0;
     for (size_t i = 0; i < n; i++) {
         if (hypot_like(x[i] - qx, y[i] - qy) <= r)
@@ -219,11 +219,11 @@ static void test_collinear(void **state) {
         y[i] = 0.0;
     }
     ws_kdtree *t = build_ok(*state, x, y, N);
-    expect_nearest(t, 10, 3, 989, 3.0);      /* x = 10 */
-    expect_nearest(t, 13, 4, 986, 4.0);      /* x = 13 */
-    expect_nearest(t, -3, 4, 999, 5.0);      /* x = 0, 3-4-5 */
-    expect_nearest(t, 1002, -4, 0, 5.0);     /* x = 999, 3-4-5 */
-    expect_nearest(t, 2000, 0, 0, 1001.0);   /* beyond the end */
+    expect_nearest(t, 10, 3, 989, 3.0);    /* x = 10 */
+    expect_nearest(t, 13, 4, 986, 4.0);    /* x = 13 */
+    expect_nearest(t, -3, 4, 999, 5.0);    /* x = 0, 3-4-5 */
+    expect_nearest(t, 1002, -4, 0, 5.0);   /* x = 999, 3-4-5 */
+    expect_nearest(t, 2000, 0, 0, 1001.0); /* beyond the end */
     /* halfway between x = 500 (index 499) and x = 501 (index 498) */
     expect_nearest(t, 500.5, 0, 498, 0.5);
     expect_nearest(t, 500.5, 7, 498, sqrt(49.25));
@@ -574,8 +574,8 @@ static void test_random_vs_brute_force(void **state) {
         size_t want = brute_count(x, y, RAND_POINTS, qx, qy, r);
         size_t got = ws__kdtree_count_within(t, qx, qy, r);
         if (got != want)
-            print_error("count (%.17g, %.17g) r=%g: got %zu want %zu\n", qx,
-                        qy, r, got, want);
+            print_error("count (%.17g, %.17g) r=%g: got %zu want %zu\n", qx, qy,
+                        r, got, want);
         assert_int_equal(got, want);
         /* the reported nearest distance is always within reach */
         assert_true(ws__kdtree_nearest(t, qx, qy, &index, &dist));

@@ -75,11 +75,11 @@ static const char *text(const ws_dataset *ds, ws_level lv, const char *code,
 }
 
 static ws_bbox load_boce(fixture *f, const ws_selection *sel) {
-    ws_input in = {REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"), NULL,
-                   NULL, NULL};
+    ws_input in = {REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"), NULL, NULL,
+                   NULL};
     ws_bbox extent = {0};
-    ws_status st = ws__load_regions(f->ctx, f->ds, &in, &f->defs, sel, "BOCE",
-                                    &extent);
+    ws_status st =
+        ws__load_regions(f->ctx, f->ds, &in, &f->defs, sel, "BOCE", &extent);
     if (st != WS_OK)
         fail_msg("%s", ws_ctx_errmsg(f->ctx));
     return extent;
@@ -98,15 +98,19 @@ static void boce_boundaries(void **state) {
     assert_float_equal(extent.miny, 516409, 1e-6);
     assert_float_equal(extent.maxx, 269919, 1e-6);
     assert_float_equal(extent.maxy, 557381, 1e-6);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_BUURT)), 209);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_WIJK)), 61);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_GEMEENTE)), 3);
+    assert_int_equal(
+        ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_BUURT)), 209);
+    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_WIJK)),
+                     61);
+    assert_int_equal(
+        ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_GEMEENTE)), 3);
     assert_string_equal(text(f->ds, WS_LEVEL_BUURT, "BU01140101", "buurtnaam"),
                         "Eerste Kruisdiep");
     assert_string_equal(text(f->ds, WS_LEVEL_BUURT, "BU01140101", "wijkcode"),
                         "WK011401");
-    assert_string_equal(text(f->ds, WS_LEVEL_GEMEENTE, "GM1681", "gemeentenaam"),
-                        "Borger-Odoorn");
+    assert_string_equal(
+        text(f->ds, WS_LEVEL_GEMEENTE, "GM1681", "gemeentenaam"),
+        "Borger-Odoorn");
     assert_string_equal(f->ds->inputs[0].definition,
                         LAYERS "/cbs_gebiedsindelingen.yaml");
 }
@@ -120,9 +124,12 @@ static void boce_selection(void **state) {
     const char *gm[] = {"GM0109"};
     ws_selection sel = {gm, 1};
     load_boce(f, &sel);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_BUURT)), 68);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_WIJK)), 9);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_GEMEENTE)), 1);
+    assert_int_equal(
+        ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_BUURT)), 68);
+    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_WIJK)),
+                     9);
+    assert_int_equal(
+        ws_table_nrows(ws_dataset_level_ref(f->ds, WS_LEVEL_GEMEENTE)), 1);
 }
 
 /* Kerncijfers 2024 joined by code: first data rows of the CSV read
@@ -138,13 +145,16 @@ static void boce_kerncijfers(void **state) {
                   NULL, NULL};
     assert_int_equal(ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs), WS_OK);
     ws_missing why;
-    assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM0114",
-                             "aantal_inwoners", &why), 109346, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_GEMEENTE, "GM0114", "aantal_inwoners", &why),
+        109346, 0);
     assert_int_equal(why, WS_PRESENT);
-    assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM0114",
-                             "woningvoorraad", NULL), 50563, 0);
-    assert_float_equal(value(f->ds, WS_LEVEL_WIJK, "WK010910",
-                             "woningvoorraad", NULL), 6999, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_GEMEENTE, "GM0114", "woningvoorraad", NULL),
+        50563, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_WIJK, "WK010910", "woningvoorraad", NULL), 6999,
+        0);
     assert_float_equal(value(f->ds, WS_LEVEL_WIJK, "WK010910", "mannen", NULL),
                        7235, 0);
 }
@@ -159,34 +169,42 @@ static void nl_kerncijfers_only_selection_joins(void **state) {
     ws_input k = {REAL("cbs_kwb2024_85984NED_nl_gemeenten_wijken_8vars.csv"),
                   NULL, NULL, "_2024"};
     assert_int_equal(ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs), WS_OK);
-    assert_float_equal(value(f->ds, WS_LEVEL_WIJK, "WK010910",
-                             "woningvoorraad_2024", NULL), 6999, 0);
-    assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM1681",
-                             "aantal_inwoners_2024", NULL), 26014, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_WIJK, "WK010910", "woningvoorraad_2024", NULL),
+        6999, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_GEMEENTE, "GM1681", "aantal_inwoners_2024", NULL),
+        26014, 0);
     /* no buurt rows in the table: buurten get no such column */
     assert_int_equal(ws_table_find(ws_dataset_level_ref(f->ds, WS_LEVEL_BUURT),
-                                   "aantal_inwoners_2024"), -1);
+                                   "aantal_inwoners_2024"),
+                     -1);
 }
 
 /* PDOK WFS gemeenten (camelCase) as a statistics table: Coevorden 35,700
  * inwoners and 26 % 65+ (PROVENANCE.md §1; checked with ogrinfo). */
 static void wfs_gemeenten_as_kerncijfers(void **state) {
     fixture *f = *state;
-    if (!have(REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg")))
+    if (!have(
+            REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg")))
         skip();
     ws_selection all = {NULL, 0};
     load_boce(f, &all);
-    ws_input k = {REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg"),
-                  NULL, NULL, NULL};
+    ws_input k = {
+        REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg"), NULL,
+        NULL, NULL};
     ws_status st = ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs);
     if (st != WS_OK)
         fail_msg("%s", ws_ctx_errmsg(f->ctx));
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_GEMEENTE, "GM0109", "aantal_inwoners", NULL),
+        35700, 0);
     assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM0109",
-                             "aantal_inwoners", NULL), 35700, 0);
-    assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM0109",
-                             "percentage_personen_65_jaar_en_ouder", NULL), 26, 0);
-    assert_float_equal(value(f->ds, WS_LEVEL_GEMEENTE, "GM0114",
-                             "aantal_inwoners", NULL), 108765, 0);
+                             "percentage_personen_65_jaar_en_ouder", NULL),
+                       26, 0);
+    assert_float_equal(
+        value(f->ds, WS_LEVEL_GEMEENTE, "GM0114", "aantal_inwoners", NULL),
+        108765, 0);
 }
 
 /* The raw LVBAG sample: one verblijfsobject with five voorkomens; only
@@ -219,7 +237,8 @@ static void lvbag_sample_through_the_pipeline(void **state) {
     ws_join_options_init(&jo);
     assert_int_equal(ws_join(f->ctx, ds, &jo), WS_OK);
     assert_int_equal(ws_dataset_dwellings_outside(ds), 0);
-    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(ds, WS_LEVEL_BUURT)), 11);
+    assert_int_equal(ws_table_nrows(ws_dataset_level_ref(ds, WS_LEVEL_BUURT)),
+                     11);
     ws_dataset_free(ds);
 }
 
@@ -242,12 +261,14 @@ static void osm_quickosm_layers(void **state) {
         assert_int_equal(ws__dataset_new(f->ctx, &ds), WS_OK);
         ws_input in = {REAL("osm_poi_samples_utrecht_amsterdam_2020.gpkg"),
                        cases[i].layer, NULL, NULL};
-        ws_status st = ws__load_amenities(f->ctx, ds, &in, &f->defs, &everywhere);
+        ws_status st =
+            ws__load_amenities(f->ctx, ds, &in, &f->defs, &everywhere);
         if (st != WS_OK)
             fail_msg("%s", ws_ctx_errmsg(f->ctx));
         assert_int_equal(ws_dataset_amenity_count(ds), cases[i].expected);
         size_t cat;
-        assert_int_equal(ws__dataset_category(ds, cases[i].category, &cat), WS_OK);
+        assert_int_equal(ws__dataset_category(ds, cases[i].category, &cat),
+                         WS_OK);
         for (size_t a = 0; a < ds->am.n; a++)
             assert_int_equal(ds->am.cat[a], cat);
         ws_dataset_free(ds);
@@ -270,8 +291,8 @@ static void doesburg_panden_are_not_dwellings(void **state) {
     ws_dataset *ds = NULL;
     assert_int_equal(ws_load(f->ctx, &lo, &ds), WS_ERR_DATA_NO_FIELD);
     assert_null(ds);
-    assert_non_null(strstr(ws_ctx_errmsg(f->ctx),
-                           "layer 'pand' is not recognised as bag"));
+    assert_non_null(
+        strstr(ws_ctx_errmsg(f->ctx), "layer 'pand' is not recognised as bag"));
 }
 
 int main(void) {
@@ -279,11 +300,15 @@ int main(void) {
         cmocka_unit_test_setup_teardown(boce_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(boce_selection, setup, teardown),
         cmocka_unit_test_setup_teardown(boce_kerncijfers, setup, teardown),
-        cmocka_unit_test_setup_teardown(nl_kerncijfers_only_selection_joins, setup, teardown),
-        cmocka_unit_test_setup_teardown(wfs_gemeenten_as_kerncijfers, setup, teardown),
-        cmocka_unit_test_setup_teardown(lvbag_sample_through_the_pipeline, setup, teardown),
+        cmocka_unit_test_setup_teardown(nl_kerncijfers_only_selection_joins,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(wfs_gemeenten_as_kerncijfers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(lvbag_sample_through_the_pipeline,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(osm_quickosm_layers, setup, teardown),
-        cmocka_unit_test_setup_teardown(doesburg_panden_are_not_dwellings, setup, teardown),
+        cmocka_unit_test_setup_teardown(doesburg_panden_are_not_dwellings,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests_name("real_data", tests, NULL, NULL);
 }

@@ -1,0 +1,453 @@
+/* Unit tests for project files (src/config/project.c): relative paths are
+ * resolved against the project's directory, defaults, the output directory
+ * override, and broken projects that must fail with file:line:col.
+ * Positions are counted by hand (1-based; the column of a value is 1 + the
+ * characters before it on its line). */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config/config_internal.h"
+#include "wijkscan/context.h"
+#include "wijkscan/pipeline.h"
+#include "wijkscan/project.h"
+
+#define MAX_FILES 64
+
+typedef struct fixture {
+    ws_ctx *ctx;
+    char dir[64];
+    char *files[MAX_FILES];
+    size_t nfiles;
+} fixture;
+
+static int setup(void **state) {
+    fixture *fx = calloc(1, sizeof *fx);
+    if (!fx || ws_ctx_new(NULL, &fx->ctx) != WS_OK)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ws_test_project_XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *fx = *state;
+    for (size_t i = 0; i < fx->nfiles; i++) {
+        unlink(fx->files[i]);
+        free(fx->files[i]);
+    }
+    rmdir(fx->dir);
+    ws_ctx_free(fx->ctx);
+    free(fx);
+    return 0;
+}
+
+static const char *write_file(fixture *fx, const char *name, const char *text) {
+    assert_true(fx->nfiles < MAX_FILES);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", fx->dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    char *p = strdup(path);
+    assert_non_null(p);
+    fx->files[fx->nfiles++] = p;
+    return p;
+}
+
+/* "<dir>/<rel>" in a static buffer (one at a time) */
+static const char *in_dir(const fixture *fx, const char *rel) {
+    static char buf[512];
+    snprintf(buf, sizeof buf, "%s/%s", fx->dir, rel);
+    return buf;
+}
+
+static void assert_msg_starts(const ws_ctx *ctx, const char *prefix) {
+    const char *msg = ws_ctx_errmsg(ctx);
+    if (strncmp(msg, prefix, strlen(prefix)) != 0)
+        fail_msg("error message \"%s\" does not start with \"%s\"", msg,
+                 prefix);
+}
+
+static void assert_msg_contains(const ws_ctx *ctx, const char *needle) {
+    const char *msg = ws_ctx_errmsg(ctx);
+    if (!strstr(msg, needle))
+        fail_msg("error message \"%s\" does not contain \"%s\"", msg, needle);
+}
+
+/* --- valid projects ----------------------------------------------------------
+ */
+
+static const char project1[] =
+    "wijkscan: 1\n"
+    "name: Boxtel test\n"
+    "region:\n"
+    "  name: Boxtel\n"
+    "  gemeenten: [GM0757]\n"
+    "inputs:\n"
+    "  bag: data/bag-light.gpkg\n"
+    "  buurten:\n"
+    "    path: ../cbs/wijkenbuurten.gpkg\n"
+    "    layer: buurten\n"
+    "    definition: defs/cbs.yaml\n"
+    "  voorzieningen:\n"
+    "    - voorz.csv\n"
+    "    - path: /abs/osm.pbf\n"
+    "  kerncijfers: {path: kern.csv, suffix: _2023}\n"
+    "output:\n"
+    "  gpkg: boxtel.gpkg\n";
+
+static void test_valid_project(void **state) {
+    fixture *fx = *state;
+    const char *path = write_file(fx, "proj.yaml", project1);
+    ws_project *p = NULL;
+    assert_int_equal(ws_project_load(fx->ctx, path, "/opt/layers", &p), WS_OK);
+    assert_non_null(p);
+    const ws_pipeline_options *o = ws_project_options(p);
+    assert_string_equal(ws_project_name(p), "Boxtel test");
+    assert_string_equal(o->project_path, path);
+    /* region */
+    assert_int_equal(o->load.n_gemeenten, 1);
+    assert_string_equal(o->load.gemeenten[0], "GM0757");
+    assert_string_equal(o->load.region_name, "Boxtel");
+    /* inputs: relative paths are joined to the project's directory as
+     * written (no normalisation of ".."); absolute ones are kept */
+    assert_string_equal(o->load.bag.path, in_dir(fx, "data/bag-light.gpkg"));
+    assert_null(o->load.bag.layer);
+    assert_null(o->load.bag.definition);
+    assert_string_equal(o->load.buurten.path,
+                        in_dir(fx, "../cbs/wijkenbuurten.gpkg"));
+    assert_string_equal(o->load.buurten.layer, "buurten");
+    assert_string_equal(o->load.buurten.definition,
+                        in_dir(fx, "defs/cbs.yaml"));
+    assert_int_equal(o->load.n_voorzieningen, 2);
+    assert_string_equal(o->load.voorzieningen[0].path, in_dir(fx, "voorz.csv"));
+    assert_string_equal(o->load.voorzieningen[1].path, "/abs/osm.pbf");
+    assert_int_equal(o->load.n_kerncijfers, 1);
+    assert_string_equal(o->load.kerncijfers[0].path, in_dir(fx, "kern.csv"));
+    assert_string_equal(o->load.kerncijfers[0].suffix, "_2023");
+    /* defaults */
+    assert_int_equal(o->aggregate.n_radii, 2);
+    assert_true(o->aggregate.radii[0] == 500.0);
+    assert_true(o->aggregate.radii[1] == 1000.0);
+    assert_true(o->load.amenity_margin == 10000.0);
+    assert_string_equal(o->load.layers_dir, "/opt/layers");
+    /* output: "output" under the project's directory, CSV on */
+    assert_string_equal(ws_project_output_dir(p), in_dir(fx, "output"));
+    assert_string_equal(o->output.gpkg_path, in_dir(fx, "output/boxtel.gpkg"));
+    assert_non_null(o->output.csv_dir);
+    assert_string_equal(o->output.csv_dir, in_dir(fx, "output"));
+    assert_false(o->output.csv_dutch);
+
+    /* the output directory can be overridden (e.g. by --output-dir) */
+    assert_int_equal(ws_project_set_output_dir(fx->ctx, p, "/tmp/elders"),
+                     WS_OK);
+    assert_string_equal(ws_project_output_dir(p), "/tmp/elders");
+    assert_string_equal(o->output.gpkg_path, "/tmp/elders/boxtel.gpkg");
+    assert_string_equal(o->output.csv_dir, "/tmp/elders");
+    /* and again */
+    assert_int_equal(ws_project_set_output_dir(fx->ctx, p, "uit"), WS_OK);
+    assert_string_equal(o->output.gpkg_path, "uit/boxtel.gpkg");
+    assert_string_equal(o->output.csv_dir, "uit");
+    assert_int_equal(ws_ctx_status(fx->ctx), WS_OK);
+    ws_project_free(p);
+    ws_project_free(NULL);
+}
+
+static void test_valid_project_options(void **state) {
+    fixture *fx = *state;
+    const char *path =
+        write_file(fx, "p2.yaml",
+                   "wijkscan: \"1\"\n"
+                   "inputs:\n"
+                   "  bag: {path: bag.gpkg, layer: verblijfsobject,"
+                   " definition: /defs/bag_light.yaml}\n"
+                   "  buurten: /vsizip/cbs.zip/buurten.gpkg\n"
+                   "  kerncijfers:\n"
+                   "    - kern1.csv\n"
+                   "    - {path: \"PG:dbname=bag\", layer: kern}\n"
+                   "parameters:\n"
+                   "  radii: [250, 500, 1000]\n"
+                   "  amenity_margin: 2500\n"
+                   "output:\n"
+                   "  dir: uit\n"
+                   "  csv: false\n"
+                   "  csv_dutch: ja\n"
+                   "layers: mijnlagen\n");
+    ws_project *p = NULL;
+    assert_int_equal(ws_project_load(fx->ctx, path, NULL, &p), WS_OK);
+    const ws_pipeline_options *o = ws_project_options(p);
+    assert_string_equal(ws_project_name(p), "wijkscan"); /* no name */
+    assert_string_equal(o->load.bag.path, in_dir(fx, "bag.gpkg"));
+    assert_string_equal(o->load.bag.layer, "verblijfsobject");
+    assert_string_equal(o->load.bag.definition, "/defs/bag_light.yaml");
+    /* GDAL virtual paths and connection strings are not files here */
+    assert_string_equal(o->load.buurten.path, "/vsizip/cbs.zip/buurten.gpkg");
+    assert_int_equal(o->load.n_kerncijfers, 2);
+    assert_string_equal(o->load.kerncijfers[0].path, in_dir(fx, "kern1.csv"));
+    assert_string_equal(o->load.kerncijfers[1].path, "PG:dbname=bag");
+    assert_string_equal(o->load.kerncijfers[1].layer, "kern");
+    assert_int_equal(o->load.n_voorzieningen, 0);
+    assert_int_equal(o->load.n_gemeenten, 0); /* everything */
+    assert_int_equal(o->aggregate.n_radii, 3);
+    assert_true(o->aggregate.radii[0] == 250.0);
+    assert_true(o->aggregate.radii[1] == 500.0);
+    assert_true(o->aggregate.radii[2] == 1000.0);
+    assert_true(o->load.amenity_margin == 2500.0);
+    assert_string_equal(ws_project_output_dir(p), in_dir(fx, "uit"));
+    assert_string_equal(o->output.gpkg_path, in_dir(fx, "uit/wijkscan.gpkg"));
+    assert_null(o->output.csv_dir); /* csv: false */
+    assert_true(o->output.csv_dutch);
+    assert_string_equal(o->load.layers_dir, in_dir(fx, "mijnlagen"));
+    /* the override keeps CSV off */
+    assert_int_equal(ws_project_set_output_dir(fx->ctx, p, "/tmp/x"), WS_OK);
+    assert_string_equal(o->output.gpkg_path, "/tmp/x/wijkscan.gpkg");
+    assert_null(o->output.csv_dir);
+    ws_project_free(p);
+
+    /* one radius as a single value; an absolute output dir stays absolute */
+    path = write_file(fx, "p3.yaml",
+                      "wijkscan: 1\n"
+                      "inputs: {bag: a.gpkg, buurten: b.gpkg}\n"
+                      "parameters: {radii: 750}\n"
+                      "output: {dir: /tmp/absoluut}\n");
+    assert_int_equal(ws_project_load(fx->ctx, path, "/l", &p), WS_OK);
+    o = ws_project_options(p);
+    assert_int_equal(o->aggregate.n_radii, 1);
+    assert_true(o->aggregate.radii[0] == 750.0);
+    assert_string_equal(ws_project_output_dir(p), "/tmp/absoluut");
+    assert_string_equal(o->output.gpkg_path, "/tmp/absoluut/wijkscan.gpkg");
+    ws_project_free(p);
+}
+
+static void test_project_in_current_dir(void **state) {
+    fixture *fx = *state;
+    write_file(fx, "hier.yaml",
+               "wijkscan: 1\n"
+               "inputs: {bag: bag.gpkg, buurten: sub/buurten.gpkg}\n");
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(fx->dir), 0);
+    ws_project *p = NULL;
+    ws_status st = ws_project_load(fx->ctx, "hier.yaml", "/l", &p);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(st, WS_OK);
+    /* a project path without a directory: paths are relative to "." */
+    const ws_pipeline_options *o = ws_project_options(p);
+    assert_string_equal(o->load.bag.path, "./bag.gpkg");
+    assert_string_equal(o->load.buurten.path, "./sub/buurten.gpkg");
+    assert_string_equal(ws_project_output_dir(p), "./output");
+    ws_project_free(p);
+}
+
+/* --- broken projects
+ * ---------------------------------------------------------- */
+
+typedef struct broken_case {
+    const char *file;
+    const char *text;
+    ws_status status;
+    const char *pos;  /* ":line:col: " after the path, or NULL */
+    const char *what; /* a fragment of the message */
+} broken_case;
+
+#define INPUTS "inputs: {bag: a.gpkg, buurten: b.gpkg}\n"
+
+static const broken_case broken_cases[] = {
+    {"unknown_top.yaml",
+     "wijkscan: 1\n"
+     "naam: x\n" INPUTS,
+     WS_ERR_FORMAT, ":2:1: ", "unknown key 'naam' (did you mean 'name'?)"},
+    {"unknown_top2.yaml", "wijkscan: 1\n" INPUTS "outputs: {dir: x}\n",
+     WS_ERR_FORMAT, ":3:1: ", "unknown key 'outputs' (did you mean 'output'?)"},
+    {"no_bag.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  buurten: b.gpkg\n" /* the inputs mapping starts at 3:3 */
+     "  voorzieningen: v.csv\n",
+     WS_ERR_FORMAT, ":3:3: ", "'bag' and 'buurten' are required"},
+    {"no_inputs.yaml",
+     "wijkscan: 1\n"
+     "name: x\n",
+     WS_ERR_FORMAT, ":1:1: ", "missing required key 'inputs'"},
+    {"inputs_list.yaml",
+     "wijkscan: 1\n"
+     "inputs: [a.gpkg, b.gpkg]\n",
+     WS_ERR_FORMAT, ":2:9: ", "expected a mapping"},
+    {"bag_list.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  bag: [a, b]\n" /* '[' at column 8 */
+     "  buurten: b.gpkg\n",
+     WS_ERR_FORMAT, ":3:8: ", "expected a mapping (bag), found a list"},
+    {"source_key.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  bag: {pad: a.gpkg}\n" /* "pad" at column 9 */
+     "  buurten: b.gpkg\n",
+     WS_ERR_FORMAT, ":3:9: ", "unknown key 'pad' (did you mean 'path'?)"},
+    {"source_no_path.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  bag: a.gpkg\n"
+     "  buurten: {layer: buurten}\n", /* '{' at column 12 */
+     WS_ERR_FORMAT, ":4:12: ", "missing required key 'path'"},
+    {"radii_descending.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [1000, 500]\n", /* "500" at column 17 */
+     WS_ERR_FORMAT, ":4:17: ", "larger than the one before"},
+    {"radii_equal.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [500, 500]\n", /* the second "500" at column 16 */
+     WS_ERR_FORMAT, ":4:16: ", "larger than the one before"},
+    {"radii_unit.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [500m]\n",
+     WS_ERR_FORMAT, ":4:11: ", "radius must be a distance in metres"},
+    {"radii_zero.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [0, 500]\n",
+     WS_ERR_FORMAT, ":4:11: ", "radius must be a distance in metres"},
+    {"radii_far.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [500, 100001]\n", /* "100001" at column 16 */
+     WS_ERR_FORMAT, ":4:16: ", "between 0 and 100000"},
+    {"radii_nine.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: [1, 2, 3, 4, 5, 6, 7, 8, 9]\n", /* the list at column 10 */
+     WS_ERR_FORMAT, ":4:10: ", "radii must be a list of 1 to 8"},
+    {"radii_empty.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radii: []\n",
+     WS_ERR_FORMAT, ":4:10: ", "radii must be a list of 1 to 8"},
+    {"margin.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  amenity_margin: -5\n", /* "  amenity_margin: " is 18 characters */
+     WS_ERR_FORMAT,
+     ":4:19: ", "'amenity_margin' must lie between 0 and 100000, not -5"},
+    {"params_key.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  radius: [500]\n",
+     WS_ERR_FORMAT, ":4:3: ", "unknown key 'radius' (did you mean 'radii'?)"},
+    {"version2.yaml",
+     "wijkscan: 2\n" INPUTS, /* "wijkscan: " is 10 characters */
+     WS_ERR_FORMAT, ":1:11: ", "project format version '2' is not supported"},
+    {"version10.yaml", "wijkscan: 1.0\n" INPUTS, WS_ERR_FORMAT,
+     ":1:11: ", "project format version '1.0' is not supported"},
+    {"no_version.yaml", INPUTS, WS_ERR_FORMAT,
+     ":1:1: ", "missing required key 'wijkscan'"},
+    {"gpkg_slash.yaml",
+     "wijkscan: 1\n" INPUTS "output:\n"
+     "  gpkg: uit/x.gpkg\n", /* the value at column 9 */
+     WS_ERR_FORMAT, ":4:9: ", "output.gpkg is a file name inside output.dir"},
+    {"csv_bool.yaml",
+     "wijkscan: 1\n" INPUTS "output:\n"
+     "  csv: misschien\n",
+     WS_ERR_FORMAT, ":4:8: ", "'csv' must be true or false, not 'misschien'"},
+    {"output_key.yaml",
+     "wijkscan: 1\n" INPUTS "output:\n"
+     "  gpgk: x.gpkg\n",
+     WS_ERR_FORMAT, ":4:3: ", "unknown key 'gpgk' (did you mean 'gpkg'?)"},
+    {"region_key.yaml",
+     "wijkscan: 1\n"
+     "region:\n"
+     "  gemeente: [GM0114]\n" INPUTS,
+     WS_ERR_FORMAT,
+     ":3:3: ", "unknown key 'gemeente' (did you mean 'gemeenten'?)"},
+    {"region_map.yaml",
+     "wijkscan: 1\n"
+     "region:\n"
+     "  gemeenten: {GM0114: Emmen}\n" INPUTS, /* '{' at column 14 */
+     WS_ERR_FORMAT, ":3:14: ", "'gemeenten' must be a value or a list"},
+    {"root_list.yaml", "- wijkscan: 1\n", WS_ERR_FORMAT,
+     ":1:1: ", "expected a mapping (project), found a list"},
+    {"syntax.yaml",
+     "wijkscan: 1\n"
+     "inputs: {bag: a.gpkg, buurten: b.gpkg\n",
+     WS_ERR_FORMAT_YAML, ":3:1: ", "YAML syntax error"},
+};
+
+static void test_broken_projects(void **state) {
+    fixture *fx = *state;
+    size_t n = sizeof broken_cases / sizeof broken_cases[0];
+    for (size_t i = 0; i < n; i++) {
+        const broken_case *bc = &broken_cases[i];
+        const char *path = write_file(fx, bc->file, bc->text);
+        ws_project *p = (ws_project *)fx;
+        ws_status st = ws_project_load(fx->ctx, path, "/l", &p);
+        if (st != bc->status)
+            fail_msg("%s: status %s, expected %s (%s)", bc->file,
+                     ws_status_name(st), ws_status_name(bc->status),
+                     ws_ctx_errmsg(fx->ctx));
+        assert_null(p);
+        assert_int_equal(ws_ctx_status(fx->ctx), bc->status);
+        char prefix[512];
+        snprintf(prefix, sizeof prefix, "%s%s", path, bc->pos ? bc->pos : "");
+        assert_msg_starts(fx->ctx, prefix);
+        assert_msg_contains(fx->ctx, bc->what);
+        ws_ctx_clear_error(fx->ctx);
+    }
+}
+
+static void test_no_layers_dir(void **state) {
+    fixture *fx = *state;
+    const char *path = write_file(fx, "nolayers.yaml", "wijkscan: 1\n" INPUTS);
+    ws_project *p = NULL;
+    /* neither a 'layers:' key nor a default directory */
+    assert_int_equal(ws_project_load(fx->ctx, path, NULL, &p), WS_ERR_FORMAT);
+    assert_null(p);
+    char prefix[300];
+    snprintf(prefix, sizeof prefix, "%s:1:1: ", path);
+    assert_msg_starts(fx->ctx, prefix);
+    assert_msg_contains(fx->ctx, "no layer definition directory");
+    ws_ctx_clear_error(fx->ctx);
+    /* with a default it loads */
+    assert_int_equal(ws_project_load(fx->ctx, path, "/l", &p), WS_OK);
+    assert_string_equal(ws_project_options(p)->load.layers_dir, "/l");
+    ws_project_free(p);
+}
+
+static void test_bad_arguments(void **state) {
+    fixture *fx = *state;
+    ws_project *p = NULL;
+    assert_int_equal(ws_project_load(NULL, "x.yaml", NULL, &p),
+                     WS_ERR_INVALID_ARG);
+    assert_int_equal(ws_project_load(fx->ctx, NULL, NULL, &p),
+                     WS_ERR_INVALID_ARG);
+    assert_int_equal(ws_project_load(fx->ctx, "x.yaml", NULL, NULL),
+                     WS_ERR_INVALID_ARG);
+    const char *missing = in_dir(fx, "bestaat_niet.yaml");
+    char path[512];
+    snprintf(path, sizeof path, "%s", missing);
+    assert_int_equal(ws_project_load(fx->ctx, path, "/l", &p),
+                     WS_ERR_IO_NOT_FOUND);
+    assert_null(p);
+    assert_msg_starts(fx->ctx, path);
+    ws_ctx_clear_error(fx->ctx);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_valid_project, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_valid_project_options, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_project_in_current_dir, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_broken_projects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_layers_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("project", tests, NULL, NULL);
+}
