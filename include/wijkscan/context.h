@@ -53,8 +53,6 @@ typedef struct ws_ctx_options {
     void *log_user;
     ws_progress_fn progress;
     void *progress_user;
-    /** Number of worker threads for per-point stages (0 = all cores). */
-    int threads;
 } ws_ctx_options;
 
 /** Fill `opt` with defaults (C allocator, no callbacks). \since 0.1 */

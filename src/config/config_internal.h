@@ -132,6 +132,16 @@ typedef struct ws_layerdef {
 } ws_layerdef;
 
 ws_status ws__layerdef_load(ws_ctx *ctx, const char *path, ws_layerdef **out);
+/* The same from memory (`name` appears in messages); for the fuzz target. */
+ws_status ws__layerdef_parse(ws_ctx *ctx, const char *name,
+                             const unsigned char *data, size_t len,
+                             ws_layerdef **out);
+/* A project file from memory, relative paths against `dir`. */
+struct ws_project;
+ws_status ws__project_parse(ws_ctx *ctx, const char *name, const char *dir,
+                            const unsigned char *data, size_t len,
+                            const char *default_layers_dir,
+                            struct ws_project **out);
 void ws__layerdef_free(ws_ctx *ctx, ws_layerdef *def);
 /* Source field for a canonical field, or NULL when the product has none. */
 const char *ws__layerdef_field(const ws_layerdef *def, const char *canonical);

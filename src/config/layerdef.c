@@ -374,25 +374,42 @@ static ws_status parse_def(ws_ctx *ctx, ws_layerdef *d) {
     return parse_osm(ctx, d, root);
 }
 
-ws_status ws__layerdef_load(ws_ctx *ctx, const char *path, ws_layerdef **out) {
+/* Parse an already loaded document; takes ownership of doc. */
+static ws_status layerdef_from_doc(ws_ctx *ctx, ws_ydoc *doc,
+                                   ws_layerdef **out) {
     *out = NULL;
     ws_layerdef *d = ws__calloc(ctx, 1, sizeof *d);
-    if (!d)
+    if (!d) {
+        ws__yaml_free(ctx, doc);
         return WS_ERR_NOMEM;
-    ws_status st = ws__yaml_load_file(ctx, path, &d->doc);
-    if (st == WS_OK) {
-        d->path = d->doc->path;
-        d->title = ws__basename(d->path);
-        st = parse_def(ctx, d);
-        if (!d->title)
-            d->title = ws__basename(d->path);
     }
+    d->doc = doc;
+    d->path = doc->path;
+    ws_status st = parse_def(ctx, d);
+    if (!d->title)
+        d->title = ws__basename(d->path);
     if (st != WS_OK) {
         ws__layerdef_free(ctx, d);
         return st;
     }
     *out = d;
     return WS_OK;
+}
+
+ws_status ws__layerdef_load(ws_ctx *ctx, const char *path, ws_layerdef **out) {
+    ws_ydoc *doc = NULL;
+    *out = NULL;
+    ws_status st = ws__yaml_load_file(ctx, path, &doc);
+    return st == WS_OK ? layerdef_from_doc(ctx, doc, out) : st;
+}
+
+ws_status ws__layerdef_parse(ws_ctx *ctx, const char *name,
+                             const unsigned char *data, size_t len,
+                             ws_layerdef **out) {
+    ws_ydoc *doc = NULL;
+    *out = NULL;
+    ws_status st = ws__yaml_load_buffer(ctx, name, data, len, &doc);
+    return st == WS_OK ? layerdef_from_doc(ctx, doc, out) : st;
 }
 
 const char *ws__layerdef_field(const ws_layerdef *d, const char *canonical) {

@@ -299,30 +299,56 @@ static char *directory_of(ws_ctx *ctx, const char *path) {
     return ws__strndup(ctx, path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-ws_status ws_project_load(ws_ctx *ctx, const char *path,
-                          const char *default_layers_dir, ws_project **out) {
-    if (!ctx || !path || !out)
-        return WS_ERR_INVALID_ARG;
-    *out = NULL;
+/* A new project for `path` (messages) with relative paths against `dir`. */
+static ws_status project_new(ws_ctx *ctx, const char *path, const char *dir,
+                             ws_project **out) {
     ws_project *p = ws__calloc(ctx, 1, sizeof *p);
     if (!p)
         return WS_ERR_NOMEM;
     p->ctx = ctx;
     ws_pipeline_options_init(&p->opt);
-    p->opt.project_path = path;
-    p->dir = directory_of(ctx, path);
-    ws_status st =
-        p->dir ? ws__yaml_load_file(ctx, path, &p->doc) : WS_ERR_NOMEM;
+    p->dir = dir ? ws__strdup(ctx, dir) : directory_of(ctx, path);
+    p->opt.project_path = keep(p, ws__strdup(ctx, path));
+    *out = p;
+    if (!p->dir || !p->opt.project_path)
+        return WS_ERR_NOMEM;
+    return WS_OK;
+}
+
+static ws_status project_finish(ws_project *p, ws_status st,
+                                const char *default_layers_dir,
+                                ws_project **out) {
     if (st == WS_OK)
         st = parse_project(p, default_layers_dir);
-    if (st == WS_OK)
-        p->opt.project_path = keep(p, ws__strdup(ctx, path));
     if (st != WS_OK) {
         ws_project_free(p);
         return st;
     }
     *out = p;
     return WS_OK;
+}
+
+ws_status ws_project_load(ws_ctx *ctx, const char *path,
+                          const char *default_layers_dir, ws_project **out) {
+    if (!ctx || !path || !out)
+        return WS_ERR_INVALID_ARG;
+    *out = NULL;
+    ws_project *p = NULL;
+    ws_status st = project_new(ctx, path, NULL, &p);
+    if (st == WS_OK)
+        st = ws__yaml_load_file(ctx, path, &p->doc);
+    return project_finish(p, st, default_layers_dir, out);
+}
+
+ws_status ws__project_parse(ws_ctx *ctx, const char *name, const char *dir,
+                            const unsigned char *data, size_t len,
+                            const char *default_layers_dir, ws_project **out) {
+    *out = NULL;
+    ws_project *p = NULL;
+    ws_status st = project_new(ctx, name, dir, &p);
+    if (st == WS_OK)
+        st = ws__yaml_load_buffer(ctx, name, data, len, &p->doc);
+    return project_finish(p, st, default_layers_dir, out);
 }
 
 void ws_project_free(ws_project *p) {
