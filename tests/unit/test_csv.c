@@ -14,31 +14,15 @@
 
 #include <cmocka.h>
 
+#include "ws_test.h"
+
 #include "../../src/load/read_csv.h"
 #include "wijkscan/context.h"
 
 #define EPS 1e-9
 
-/* cmocka 1.1.5's assert_float_equal compares in float; numbers need double. */
-#define assert_double_near(a, b, eps)                                          \
-    do {                                                                       \
-        double a_ = (a), b_ = (b);                                             \
-        if (!(fabs(a_ - b_) <= (eps)))                                         \
-            fail_msg("%.17g != %.17g (eps %g)", a_, b_, (double)(eps));        \
-    } while (0)
-
-static int setup_ctx(void **state) {
-    ws_ctx *ctx = NULL;
-    if (ws_ctx_new(NULL, &ctx) != WS_OK)
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown_ctx(void **state) {
-    ws_ctx_free(*state);
-    return 0;
-}
+#define setup_ctx ws_test_setup_ctx
+#define teardown_ctx ws_test_teardown_ctx
 
 /* Parse a string literal (its length, so embedded NULs are kept). */
 #define PARSE(ctx, name, lit, out)                                             \
@@ -484,58 +468,18 @@ static void test_real_cbs_file(void **state) {
 
 /* --- allocation failures ---------------------------------------------- */
 
-typedef struct fail_alloc {
-    long countdown; /* calls left before failing; < 0 = never fail */
-    long live;
-} fail_alloc;
-
-static void *fail_malloc(size_t size, void *user) {
-    fail_alloc *fa = user;
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    void *p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fail_realloc(void *ptr, size_t size, void *user) {
-    fail_alloc *fa = user;
-    if (fa->countdown == 0)
-        return NULL;
-    if (fa->countdown > 0)
-        fa->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && !ptr)
-        fa->live++;
-    return p;
-}
-
-static void fail_free(void *ptr, void *user) {
-    fail_alloc *fa = user;
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 static void test_out_of_memory_every_allocation(void **state) {
     (void)state;
     static const char data[] =
         "id;Naam;waarde\r\n1;\"a;b\";1,5\r\n2;Caf\xE9;2\r\n3;x;3\r\n";
     for (long n = 0;; n++) {
-        fail_alloc fa = {-1, 0};
+        ws_test_alloc fa;
         ws_ctx_options opt;
-        ws_ctx_options_init(&opt);
-        opt.allocator.malloc_fn = fail_malloc;
-        opt.allocator.realloc_fn = fail_realloc;
-        opt.allocator.free_fn = fail_free;
-        opt.allocator.user = &fa;
+        ws_test_alloc_install(&fa, &opt);
         ws_ctx *ctx = NULL;
         assert_int_equal(ws_ctx_new(&opt, &ctx), WS_OK);
         long after_ctx = fa.live;
-        fa.countdown = n;
+        fa.budget = n;
         ws_csv *csv = NULL;
         ws_status st = PARSE(ctx, "oom.csv", data, &csv);
         if (st == WS_OK) {

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "ws_test.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,42 +393,6 @@ static void test_invalid_args(void **state) {
     assert_int_equal(ws__kdtree_build(NULL, x, y, 1, &t), WS_ERR_INVALID_ARG);
 }
 
-/* An allocator that fails once `budget` allocations have succeeded. */
-typedef struct fail_alloc {
-    long budget; /* < 0: never fail */
-    long live;
-} fail_alloc;
-
-static void *fail_malloc(size_t size, void *user) {
-    fail_alloc *fa = user;
-    if (fa->budget == 0)
-        return NULL;
-    if (fa->budget > 0)
-        fa->budget--;
-    void *p = malloc(size);
-    if (p)
-        fa->live++;
-    return p;
-}
-
-static void *fail_realloc(void *ptr, size_t size, void *user) {
-    fail_alloc *fa = user;
-    if (fa->budget == 0)
-        return NULL;
-    if (fa->budget > 0)
-        fa->budget--;
-    if (!ptr)
-        fa->live++;
-    return realloc(ptr, size);
-}
-
-static void fail_free(void *ptr, void *user) {
-    fail_alloc *fa = user;
-    if (ptr)
-        fa->live--;
-    free(ptr);
-}
-
 static void test_out_of_memory(void **state) {
     (void)state;
     enum { N = 500 };
@@ -436,13 +402,9 @@ static void test_out_of_memory(void **state) {
         x[i] = rng_range(&seed, 0, 1000);
         y[i] = rng_range(&seed, 0, 1000);
     }
-    fail_alloc fa = {-1, 0};
+    ws_test_alloc fa;
     ws_ctx_options opt;
-    ws_ctx_options_init(&opt);
-    opt.allocator.malloc_fn = fail_malloc;
-    opt.allocator.realloc_fn = fail_realloc;
-    opt.allocator.free_fn = fail_free;
-    opt.allocator.user = &fa;
+    ws_test_alloc_install(&fa, &opt);
     ws_ctx *ctx = NULL;
     assert_int_equal(ws_ctx_new(&opt, &ctx), WS_OK);
     long base = fa.live;

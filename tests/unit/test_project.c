@@ -16,75 +16,23 @@
 
 #include <cmocka.h>
 
+#include "ws_test.h"
+
 #include "config/config_internal.h"
 #include "wijkscan/context.h"
 #include "wijkscan/pipeline.h"
 #include "wijkscan/project.h"
 
-#define MAX_FILES 64
-
-typedef struct fixture {
-    ws_ctx *ctx;
-    char dir[64];
-    char *files[MAX_FILES];
-    size_t nfiles;
-} fixture;
-
-static int setup(void **state) {
-    fixture *fx = calloc(1, sizeof *fx);
-    if (!fx || ws_ctx_new(NULL, &fx->ctx) != WS_OK)
-        return -1;
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/ws_test_project_XXXXXX");
-    if (!mkdtemp(fx->dir))
-        return -1;
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state) {
-    fixture *fx = *state;
-    for (size_t i = 0; i < fx->nfiles; i++) {
-        unlink(fx->files[i]);
-        free(fx->files[i]);
-    }
-    rmdir(fx->dir);
-    ws_ctx_free(fx->ctx);
-    free(fx);
-    return 0;
-}
-
-static const char *write_file(fixture *fx, const char *name, const char *text) {
-    assert_true(fx->nfiles < MAX_FILES);
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", fx->dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    char *p = strdup(path);
-    assert_non_null(p);
-    fx->files[fx->nfiles++] = p;
-    return p;
-}
+typedef ws_test_dir fixture;
+#define setup ws_test_setup_dir
+#define teardown ws_test_teardown_dir
+#define write_file ws_test_write
 
 /* "<dir>/<rel>" in a static buffer (one at a time) */
 static const char *in_dir(const fixture *fx, const char *rel) {
     static char buf[512];
     snprintf(buf, sizeof buf, "%s/%s", fx->dir, rel);
     return buf;
-}
-
-static void assert_msg_starts(const ws_ctx *ctx, const char *prefix) {
-    const char *msg = ws_ctx_errmsg(ctx);
-    if (strncmp(msg, prefix, strlen(prefix)) != 0)
-        fail_msg("error message \"%s\" does not start with \"%s\"", msg,
-                 prefix);
-}
-
-static void assert_msg_contains(const ws_ctx *ctx, const char *needle) {
-    const char *msg = ws_ctx_errmsg(ctx);
-    if (!strstr(msg, needle))
-        fail_msg("error message \"%s\" does not contain \"%s\"", msg, needle);
 }
 
 /* --- valid projects ----------------------------------------------------------
