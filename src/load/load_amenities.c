@@ -517,7 +517,7 @@ static void report(ws_ctx *ctx, const ws_input *in, const amen_counts *cnt) {
                  "skipped",
                  in->path, cnt->bad);
     ws__info(ctx,
-             "%s: %zu voorzieningen read, %zu kept, %zu outside the "
+             "%s: %zu features read, %zu voorzieningen kept, %zu outside the "
              "area",
              in->path, cnt->read, cnt->kept, cnt->outside);
 }
