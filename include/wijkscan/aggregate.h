@@ -12,6 +12,10 @@
  *    oppervlakte;
  *  - bouwjaar_gemiddeld, aandeel_bouwjaar_vanaf_2000 (>= 2000) — over
  *    dwellings with a known bouwjaar;
+ *  - aandeel_gestapeld (share of dwellings in a pand with two or more
+ *    dwellings) and woningen_per_pand_gemiddeld (mean, over dwellings, of
+ *    the number of dwellings in their pand) — over dwellings with a known
+ *    pand, counting every loaded dwelling of the pand;
  *  - per category C and radius R: afstand_C_gemiddeld (given to the
  *    centimetre: distances are kept per dwelling as float) and
  *    aandeel_C_binnen_Rm (nearest one at a distance <= R).

@@ -26,6 +26,7 @@ typedef struct accum {
     double n_opp, sum_opp, n_max60;
     double size_class[N_SIZE_CLASSES];
     double n_bj, sum_bj, n_vanaf2000;
+    double n_pand, n_stacked, sum_per_pand; /* dwellings with a known pand */
 } accum;
 
 /* Per-category part, stored apart because the number of categories varies:
@@ -63,9 +64,15 @@ static int size_class(double opp) {
 }
 
 static void add_dwelling(accum_set *s, size_t region, const ws_dataset *ds,
-                         size_t i, const ws_aggregate_options *opt) {
+                         size_t i, const uint32_t *per_pand,
+                         const ws_aggregate_options *opt) {
     accum *a = &s->base[region];
     a->n += 1;
+    if (per_pand[i] > 0) {
+        a->n_pand += 1;
+        a->n_stacked += per_pand[i] >= 2;
+        a->sum_per_pand += per_pand[i];
+    }
     double opp = ds->dw.oppervlakte[i];
     if (isfinite(opp)) {
         a->n_opp += 1;
@@ -104,6 +111,9 @@ static void add_into(accum_set *to, size_t dst, const accum_set *from,
     a->n_bj += b->n_bj;
     a->sum_bj += b->sum_bj;
     a->n_vanaf2000 += b->n_vanaf2000;
+    a->n_pand += b->n_pand;
+    a->n_stacked += b->n_stacked;
+    a->sum_per_pand += b->sum_per_pand;
     for (size_t c = 0; c < to->ncat; c++) {
         size_t kd = dst * to->ncat + c, ks = src * from->ncat + c;
         to->dist_sum[kd] += from->dist_sum[ks];
@@ -170,6 +180,8 @@ static void write_base(writer *w) {
     size_t c_bj = column(w, "bouwjaar_gemiddeld", false);
     size_t c_2000 = column(w, "aandeel_bouwjaar_vanaf_2000", false);
     size_t c_div = column(w, "diversiteit_oppervlakte", false);
+    size_t c_stack = column(w, "aandeel_gestapeld", false);
+    size_t c_ppand = column(w, "woningen_per_pand_gemiddeld", false);
     for (size_t r = 0; w->st == WS_OK && r < w->s->nregions; r++) {
         const accum *a = &w->s->base[r];
         ws__table_set_real(w->t, c_n, r, a->n);
@@ -182,6 +194,10 @@ static void write_base(writer *w) {
         put_ratio(w, c_2000, r, a->n_vanaf2000, a->n_bj, a->n,
                   WS_MISSING_UNKNOWN_VALUES);
         put_ratio(w, c_div, r, shannon(a), a->n_opp > 0 ? 1 : 0, a->n,
+                  WS_MISSING_UNKNOWN_VALUES);
+        put_ratio(w, c_stack, r, a->n_stacked, a->n_pand, a->n,
+                  WS_MISSING_UNKNOWN_VALUES);
+        put_ratio(w, c_ppand, r, a->sum_per_pand, a->n_pand, a->n,
                   WS_MISSING_UNKNOWN_VALUES);
     }
 }
@@ -225,22 +241,57 @@ static ws_status check_options(ws_ctx *ctx, const ws_aggregate_options *opt) {
     return WS_OK;
 }
 
+/* Number of dwellings in each dwelling's pand (0 when the pand is unknown),
+ * counted over every loaded dwelling, whatever buurt it lies in. */
+static ws_status dwellings_per_pand(ws_ctx *ctx, const ws__dwellings *dw,
+                                    uint32_t **out) {
+    uint32_t *count = ws__calloc(ctx, dw->n ? dw->n : 1, sizeof *count);
+    ws_hash first; /* pand -> index of its first dwelling */
+    if (!count || ws__hash_init(&first, ctx, dw->n, false) != WS_OK) {
+        ws__free(ctx, count);
+        return WS_ERR_NOMEM;
+    }
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < dw->n; i++) {
+        size_t head = i;
+        if (dw->pand_id[i])
+            st = ws__hash_put_u64(&first, dw->pand_id[i], i, NULL);
+        if (st == WS_OK && dw->pand_id[i] &&
+            ws__hash_get_u64(&first, dw->pand_id[i], &head))
+            count[head]++;
+    }
+    for (size_t i = 0; st == WS_OK && i < dw->n; i++) {
+        size_t head;
+        if (dw->pand_id[i] && ws__hash_get_u64(&first, dw->pand_id[i], &head))
+            count[i] = count[head];
+    }
+    ws__hash_free(&first);
+    if (st != WS_OK) {
+        ws__free(ctx, count);
+        return st;
+    }
+    *out = count;
+    return WS_OK;
+}
+
 static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
                              const ws_aggregate_options *opt, accum_set *sets) {
-    ws_status st = WS_OK;
+    uint32_t *per_pand = NULL;
+    ws_status st = dwellings_per_pand(ctx, &ds->dw, &per_pand);
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
                        opt->n_radii);
     for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++)
         if (ds->dw.buurt[i] >= 0)
             add_dwelling(&sets[WS_LEVEL_BUURT], (size_t)ds->dw.buurt[i], ds, i,
-                         opt);
+                         per_pand, opt);
     const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
     for (int l = WS_LEVEL_WIJK; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         for (size_t r = 0; r < b->table->nrows; r++)
             if (b->parent[l][r] >= 0)
                 add_into(&sets[l], (size_t)b->parent[l][r],
                          &sets[WS_LEVEL_BUURT], r);
+    ws__free(ctx, per_pand);
     return st;
 }
 

@@ -19,7 +19,7 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        project_yaml_syntax project_unknown_key project_missing_input
        unknown_option missing_required
        ok_wfs_camelcase_buurten ok_dutch_csv_cp1252 ok_unknown_category_warned
-       ok_far_dwelling_counted)
+       ok_far_dwelling_counted ok_stacked_dwellings)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -198,6 +198,21 @@ ok_far_dwelling_counted)
   [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
   grep -q "3 woningen: 2 in 3 buurten, 2 wijken en 2 gemeenten, 1 buiten alle buurten" out.txt || fail "outside dwelling not counted: $(cat out.txt)"
   grep -q "warning: 1 of 3 dwellings lie in no buurt" err.txt || fail "no warning" ;;
+ok_stacked_dwellings)
+  # dwellings 1 (BU01140101) and 2 (BU01140102) share pand 0114100000000001;
+  # dwelling 3 (BU01090101) is alone in its pand. So per buurt:
+  # aandeel_gestapeld 1, 1, 0 and woningen_per_pand_gemiddeld 2, 2, 1; for the
+  # region 2/3 and (2 + 2 + 1) / 3 = 5/3.
+  sed 's/0114100000000002/0114100000000001/' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  for f in buurten regio; do
+    cs=$(head -1 out/o_$f.csv | tr ',' '\n' | grep -nx aandeel_gestapeld | cut -d: -f1)
+    cp=$(head -1 out/o_$f.csv | tr ',' '\n' | grep -nx woningen_per_pand_gemiddeld | cut -d: -f1)
+    tail -n +2 out/o_$f.csv | tr -d '\r' | cut -d, -f1,"$cs","$cp" >> got.txt
+  done
+  printf 'BU01140101,1,2\nBU01140102,1,2\nBU01090101,0,1\nREGIO,0.6666666666666666,1.6666666666666667\n' > want.txt
+  cmp -s got.txt want.txt || fail "stacked shares: got $(tr '\n' ' ' < got.txt)" ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac
