@@ -20,6 +20,7 @@
 #include "load.h"
 #include "pipeline.h"
 #include "project.h"
+#include "score.h"
 #include "status.h"
 
 #endif /* WIJKSCAN_WIJKSCAN_H */

@@ -91,8 +91,7 @@ ws_status ws_normalize(ws_ctx *ctx, const double *v, const uint8_t *missing,
     if (!ctx)
         return WS_ERR_INVALID_ARG;
     if (!p || (n > 0 && (!v || !out || !out_missing)))
-        return ws__error(ctx, WS_ERR_INVALID_ARG,
-                         "normalize: NULL argument");
+        return ws__error(ctx, WS_ERR_INVALID_ARG, "normalize: NULL argument");
     ws_status st = check_params(ctx, p);
     if (st != WS_OK)
         return st;
@@ -145,8 +144,8 @@ ws_status ws_normalize(ws_ctx *ctx, const double *v, const uint8_t *missing,
     }
     /* max - min may overflow for huge ranges; halves do not. */
     double half_range = hi / 2.0 - lo / 2.0;
-    bool flip = p->method != WS_NORM_THRESHOLD &&
-                p->direction == WS_DIR_LOWER_BETTER;
+    bool flip =
+        p->method != WS_NORM_THRESHOLD && p->direction == WS_DIR_LOWER_BETTER;
 
     for (size_t i = 0; i < n; i++) {
         if (!has_value(v, missing, i)) {
@@ -164,8 +163,7 @@ ws_status ws_normalize(ws_ctx *ctx, const double *v, const uint8_t *missing,
         double x = v[i], s;
         switch (p->method) {
         case WS_NORM_MINMAX:
-            s = hi == lo ? 0.5
-                         : clamp01((x / 2.0 - lo / 2.0) / half_range);
+            s = hi == lo ? 0.5 : clamp01((x / 2.0 - lo / 2.0) / half_range);
             break;
         case WS_NORM_ZSCORE:
             if (sd > 0.0 && isfinite(sd)) {
@@ -240,8 +238,8 @@ ws_status ws_combine_weighted(ws_ctx *ctx, const double *const *norm,
         double coverage = covered / total;
         if (out_coverage)
             out_coverage[i] = coverage;
-        out[i] = (covered > 0.0 && coverage >= min_coverage) ? acc / covered
-                                                              : NAN;
+        out[i] =
+            (covered > 0.0 && coverage >= min_coverage) ? acc / covered : NAN;
     }
     return WS_OK;
 }
@@ -252,8 +250,8 @@ double ws_score_to_mark(double s) {
     return round((1.0 + 9.0 * clamp01(s)) * 10.0) / 10.0;
 }
 
-ws_status ws_rank(ws_ctx *ctx, const double *v, const bool *in_group,
-                  size_t n, uint32_t *rank) {
+ws_status ws_rank(ws_ctx *ctx, const double *v, const bool *in_group, size_t n,
+                  uint32_t *rank) {
     if (!ctx)
         return WS_ERR_INVALID_ARG;
     if (n > 0 && (!v || !rank))
