@@ -12,6 +12,7 @@
 
 #include "access.h"
 #include "aggregate.h"
+#include "classify.h"
 #include "context.h"
 #include "dataset.h"
 #include "export.h"
