@@ -1,14 +1,27 @@
 /* Allocation through the context's allocator. Every failure records
  * WS_ERR_NOMEM in the context, so callers only clean up and return; tests can
  * install an allocator that fails the N-th call (see tests/support). */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_internal.h"
 
+/* No object can be larger than PTRDIFF_MAX: refuse such sizes before they
+ * reach the allocator (a size computed from corrupt input, say). */
+static bool impossible(ws_ctx *ctx, size_t size) {
+    if (size <= (size_t)PTRDIFF_MAX)
+        return false;
+    ws__error(ctx, WS_ERR_NOMEM, "out of memory (allocating %zu bytes)", size);
+    return true;
+}
+
 void *ws__malloc(ws_ctx *ctx, size_t size) {
     if (size == 0)
         size = 1;
+    if (impossible(ctx, size))
+        return NULL;
     void *p = ctx->opt.allocator.malloc_fn(size, ctx->opt.allocator.user);
     if (!p)
         ws__error(ctx, WS_ERR_NOMEM, "out of memory (allocating %zu bytes)",
@@ -31,6 +44,8 @@ void *ws__calloc(ws_ctx *ctx, size_t n, size_t size) {
 void *ws__realloc(ws_ctx *ctx, void *ptr, size_t size) {
     if (size == 0)
         size = 1;
+    if (impossible(ctx, size))
+        return NULL;
     void *p = ctx->opt.allocator.realloc_fn(ptr, size, ctx->opt.allocator.user);
     if (!p)
         ws__error(ctx, WS_ERR_NOMEM, "out of memory (allocating %zu bytes)",
