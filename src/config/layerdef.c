@@ -476,8 +476,10 @@ ws_status ws__layerdefs_load_dir(ws_ctx *ctx, const char *dir,
         if (!is_yaml_name(e->d_name))
             continue;
         st = ws__reserve(ctx, (void **)&names, &cap, nn + 1, sizeof *names);
-        if (st == WS_OK && !(names[nn++] = ws__strdup(ctx, e->d_name)))
+        if (st == WS_OK && !(names[nn] = ws__strdup(ctx, e->d_name)))
             st = WS_ERR_NOMEM;
+        else if (st == WS_OK)
+            nn++;
     }
     closedir(dh);
     if (names)

@@ -90,12 +90,21 @@ size_t ws_ctx_warning_count(const ws_ctx *ctx) { return ctx->n_warnings; }
 
 bool ws__has_error(const ws_ctx *ctx) { return ctx->status != WS_OK; }
 
+ws_status ws__status_or(const ws_ctx *ctx, ws_status fallback) {
+    return ctx->status != WS_OK ? ctx->status : fallback;
+}
+
+/* The first error wins, and the status returned is always the recorded
+ * one: a failure that follows from an earlier one (a NULL from an
+ * allocation that already recorded WS_ERR_NOMEM, say) reports that cause. */
 ws_status ws__verror(ws_ctx *ctx, ws_status st, const char *fmt, va_list ap) {
-    if (ctx->status == WS_OK && st != WS_OK) {
+    if (st == WS_OK)
+        return WS_OK;
+    if (ctx->status == WS_OK) {
         ctx->status = st;
         vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
     }
-    return st;
+    return ctx->status;
 }
 
 ws_status ws__error(ws_ctx *ctx, ws_status st, const char *fmt, ...) {

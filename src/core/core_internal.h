@@ -42,13 +42,17 @@ char *ws__strndup(ws_ctx *ctx, const char *s, size_t n);
 ws_status ws__reserve(ws_ctx *ctx, void **array, size_t *cap, size_t need,
                       size_t elem_size);
 
-/* --- errors: the first one wins; later calls only return their status --- */
+/* --- errors: the first one wins; every call returns the recorded status,
+ * so a failure caused by an earlier one reports the earlier cause --- */
 ws_status ws__error(ws_ctx *ctx, ws_status st, const char *fmt, ...)
     WS_PRINTF(3, 4);
 ws_status ws__verror(ws_ctx *ctx, ws_status st, const char *fmt, va_list ap);
 /* Prefix the recorded message with "<stage>: " (once per stage name). */
 void ws__error_prefix(ws_ctx *ctx, const char *stage);
 bool ws__has_error(const ws_ctx *ctx);
+/* The status already recorded (e.g. WS_ERR_NOMEM from an allocation deep
+ * down), or `fallback` when nothing was recorded. */
+ws_status ws__status_or(const ws_ctx *ctx, ws_status fallback);
 
 /* --- logging and progress --- */
 void ws__log(ws_ctx *ctx, ws_log_level level, const char *fmt, ...)

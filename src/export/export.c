@@ -1,4 +1,7 @@
-/* The export stage: GeoPackage and/or CSV, each written atomically. */
+/* The export stage: GeoPackage and/or CSV. Every file is written to a
+ * temporary name first; only when all of them are complete are they renamed
+ * into place, so a failure (disk full, out of memory) leaves neither a
+ * partial file nor a new GeoPackage beside old CSV files. */
 #include <string.h>
 
 #include "export_internal.h"
@@ -27,10 +30,23 @@ ws_status ws_export(ws_ctx *ctx, const ws_dataset *ds,
         ws__error_prefix(ctx, "export");
         return st;
     }
+    ws_outfile files[1 + WS_LEVEL_COUNT]; /* GeoPackage, then the CSVs */
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        files[i].tmp[0] = '\0';
+        files[i].slot = -1;
+    }
     if (opt->gpkg_path)
-        st = ws__export_gpkg(ctx, ds, opt);
+        st = ws__export_gpkg(ctx, ds, opt, &files[0]);
     if (st == WS_OK && opt->csv_dir)
-        st = ws__export_csv(ctx, ds, opt);
+        st = ws__export_csv(ctx, ds, opt, &files[1]);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (!files[i].tmp[0])
+            continue;
+        if (st == WS_OK)
+            st = ws__outfile_commit(ctx, &files[i]);
+        else
+            ws__outfile_abort(&files[i]);
+    }
     if (st != WS_OK)
         ws__error_prefix(ctx, "export");
     return st;

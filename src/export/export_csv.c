@@ -69,15 +69,14 @@ static void write_table(FILE *f, const ws_table *t, const size_t *order,
 
 static ws_status write_level_csv(ws_ctx *ctx, const ws_dataset *ds,
                                  const char *path, ws_level lv,
-                                 const csv_dialect *d) {
-    ws_outfile of;
-    ws_status st = ws__outfile_begin(ctx, ds, path, &of);
+                                 const csv_dialect *d, ws_outfile *of) {
+    ws_status st = ws__outfile_begin(ctx, ds, path, of);
     if (st != WS_OK)
         return st;
     const ws_table *t = ds->levels[lv].table;
     size_t *order = NULL, n = 0;
     st = ws__output_columns(ctx, t, &order, &n);
-    FILE *f = st == WS_OK ? fopen(of.tmp, "wb") : NULL;
+    FILE *f = st == WS_OK ? fopen(of->tmp, "wb") : NULL;
     if (st == WS_OK && !f)
         st = ws__error(ctx, WS_ERR_IO_WRITE, "%s: cannot write: %s", path,
                        strerror(errno));
@@ -90,9 +89,6 @@ static ws_status write_level_csv(ws_ctx *ctx, const ws_dataset *ds,
                            strerror(errno));
     }
     ws__free(ctx, order);
-    if (st == WS_OK)
-        return ws__outfile_commit(ctx, &of);
-    ws__outfile_abort(&of);
     return st;
 }
 
@@ -109,7 +105,7 @@ static void csv_stem(const ws_export_options *opt, char *buf, size_t size) {
 }
 
 ws_status ws__export_csv(ws_ctx *ctx, const ws_dataset *ds,
-                         const ws_export_options *opt) {
+                         const ws_export_options *opt, ws_outfile *of) {
     csv_dialect d = {opt->csv_dutch ? ';' : ',', opt->csv_dutch};
     char stem[1024];
     csv_stem(opt, stem, sizeof stem);
@@ -121,7 +117,7 @@ ws_status ws__export_csv(ws_ctx *ctx, const ws_dataset *ds,
         if (n < 0 || (size_t)n >= sizeof path)
             return ws__error(ctx, WS_ERR_IO_WRITE, "%s: path too long",
                              opt->csv_dir);
-        st = write_level_csv(ctx, ds, path, (ws_level)lv, &d);
+        st = write_level_csv(ctx, ds, path, (ws_level)lv, &d, &of[lv]);
     }
     return st;
 }

@@ -273,9 +273,8 @@ static ws_status write_all(gpkg_writer *w, const ws_export_options *opt) {
 }
 
 ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
-                          const ws_export_options *opt) {
-    ws_outfile of;
-    ws_status st = ws__outfile_begin(ctx, ds, opt->gpkg_path, &of);
+                          const ws_export_options *opt, ws_outfile *of) {
+    ws_status st = ws__outfile_begin(ctx, ds, opt->gpkg_path, of);
     if (st != WS_OK)
         return st;
     gpkg_writer w = {ctx, ds, NULL, NULL, opt->gpkg_path};
@@ -285,7 +284,7 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
     ws__gdal_begin(ctx);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);
     GDALDriverH drv = GDALGetDriverByName("GPKG");
-    w.out = drv ? GDALCreate(drv, of.tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    w.out = drv ? GDALCreate(drv, of->tmp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
     w.rd = OSRNewSpatialReference(NULL);
     if (!w.out)
         st = gdal_fail(&w, "cannot create the GeoPackage");
@@ -303,9 +302,5 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
     OSRDestroySpatialReference(w.rd);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     ws__gdal_end(ctx);
-    if (st == WS_OK)
-        st = ws__outfile_commit(ctx, &of);
-    else
-        ws__outfile_abort(&of);
     return st;
 }

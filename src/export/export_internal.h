@@ -30,9 +30,12 @@ ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
 /* Shortest %g form that reads back as the same double. */
 void ws__format_double(double v, char *buf, size_t size);
 
+/* The writers leave their files as temporaries; ws_export renames them all
+ * into place once every one is complete (or removes them all). */
 ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
-                          const ws_export_options *opt);
+                          const ws_export_options *opt, ws_outfile *of);
 ws_status ws__export_csv(ws_ctx *ctx, const ws_dataset *ds,
-                         const ws_export_options *opt);
+                         const ws_export_options *opt,
+                         ws_outfile *of /* [WS_LEVEL_COUNT] */);
 
 #endif /* WS_EXPORT_INTERNAL_H */

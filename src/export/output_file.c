@@ -142,12 +142,14 @@ ws_status ws__outfile_commit(ws_ctx *ctx, ws_outfile *out) {
     }
     registry_remove(out->slot);
     out->slot = -1;
+    out->tmp[0] = '\0';
     return WS_OK;
 }
 
 void ws__outfile_abort(ws_outfile *out) {
     if (out->tmp[0])
         unlink(out->tmp);
+    out->tmp[0] = '\0';
     registry_remove(out->slot);
     out->slot = -1;
 }

@@ -395,7 +395,7 @@ static ws_status complete_level(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
         GEOSGeometry *g = dissolve(ctx, ds, lv, code);
         size_t row;
         if (!g)
-            return WS_ERR_GEOMETRY;
+            return ws__status_or(ctx, WS_ERR_GEOMETRY);
         st = ws__level_add_region_take(ds, lv, g, &row);
         if (st == WS_OK)
             st = ws__table_set_text(ds->levels[lv].table, 0, row, code);
