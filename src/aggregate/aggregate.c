@@ -302,6 +302,19 @@ static bool category_is_empty(const ws_dataset *ds, size_t c) {
     return true;
 }
 
+/* A selected gemeente without a single dwelling is almost always a wrong
+ * input (another BAG extract, another year): say so, by name. */
+static void warn_empty_gemeenten(ws_ctx *ctx, const ws_dataset *ds,
+                                 const accum_set *g) {
+    const ws_table *t = ds->levels[WS_LEVEL_GEMEENTE].table;
+    for (size_t r = 0; r < g->nregions; r++)
+        if (g->base[r].n == 0) {
+            const char *name = ws_table_get_text(t, 1, r);
+            ws__warn(ctx, "gemeente %s (%s) has no dwellings in the BAG input",
+                     ws_table_get_text(t, 0, r), name ? name : "naam onbekend");
+        }
+}
+
 static ws_status record_radii(ws_dataset *ds, const ws_aggregate_options *opt) {
     ws_strbuf sb;
     ws__sb_init(&sb, ds->ctx);
@@ -339,6 +352,8 @@ ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
             write_category(&w, ds, c, opt, category_is_empty(ds, c));
         st = w.st;
     }
+    if (st == WS_OK)
+        warn_empty_gemeenten(ctx, ds, &sets[WS_LEVEL_GEMEENTE]);
     for (int l = 0; l < WS_LEVEL_COUNT; l++)
         set_free(ctx, &sets[l]);
     if (st == WS_OK)

@@ -20,12 +20,15 @@
 /* Registry of temporary files being written (process-wide, because signals
  * are). Slots hold fixed buffers so the handler never touches the heap. */
 static char partial_names[WS_MAX_PARTIAL][4096];
+/* SQLite (GeoPackage) keeps a journal beside the file while writing. */
+static char partial_journals[WS_MAX_PARTIAL][4096 + 8];
 static volatile sig_atomic_t partial_used[WS_MAX_PARTIAL];
 
 void ws_remove_partial_outputs(void) {
     for (int i = 0; i < WS_MAX_PARTIAL; i++)
         if (partial_used[i]) {
             unlink(partial_names[i]);
+            unlink(partial_journals[i]);
             partial_used[i] = 0;
         }
 }
@@ -34,6 +37,8 @@ static int registry_add(const char *name) {
     for (int i = 0; i < WS_MAX_PARTIAL; i++)
         if (!partial_used[i]) {
             ws__strlcpy(partial_names[i], name, sizeof partial_names[i]);
+            snprintf(partial_journals[i], sizeof partial_journals[i],
+                     "%s-journal", name);
             partial_used[i] = 1;
             return i;
         }

@@ -19,7 +19,10 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        project_yaml_syntax project_unknown_key project_missing_input
        unknown_option missing_required
        ok_wfs_camelcase_buurten ok_dutch_csv_cp1252 ok_unknown_category_warned
-       ok_far_dwelling_counted ok_stacked_dwellings)
+       ok_far_dwelling_counted ok_stacked_dwellings
+       empty_layer corrupt_geometry_blob ok_absurd_coordinates ok_bag_in_wgs84
+       ok_every_cbs_nodata_code ok_gemeente_without_dwellings
+       project_wrong_type read_only_output_dir disk_full interrupted)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -213,6 +216,80 @@ ok_stacked_dwellings)
   done
   printf 'BU01140101,1,2\nBU01140102,1,2\nBU01090101,0,1\nREGIO,0.6666666666666666,1.6666666666666667\n' > want.txt
   cmp -s got.txt want.txt || fail "stacked shares: got $(tr '\n' ' ' < got.txt)" ;;
+empty_layer)
+  # the schema is there, the rows are not
+  ogr2ogr -q -f GPKG in/b0.gpkg in/buurten.geojson -nln buurten -where "1 = 0"
+  score --bag in/bag.geojson --buurten in/b0.gpkg --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b0.gpkg: layer 'buurten': no buurten at all"; expect_no_output ;;
+corrupt_geometry_blob)
+  # geometry blobs overwritten with garbage: the dwellings cannot be placed;
+  # they are counted and reported, never put anywhere
+  ogr2ogr -q -f GPKG -lco SPATIAL_INDEX=NO in/bag.gpkg in/bag.geojson -nln verblijfsobject
+  sqlite3 in/bag.gpkg "UPDATE verblijfsobject SET geom = X'4750000100000000DEADBEEF' WHERE fid = 2" || fail "sqlite3 update failed"
+  score --bag in/bag.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "warning: in/bag.gpkg: 1 dwellings without a location were skipped" err.txt || fail "corrupt blob not reported" ;;
+ok_absurd_coordinates)
+  sed 's/"coordinates": \[ 250500, 529500 \]/"coordinates": [ 1e12, -1e12 ]/' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "1 buiten alle buurten" out.txt || fail "absurd point not counted as outside" ;;
+ok_bag_in_wgs84)
+  # the same BAG in WGS84 gives the same dwelling counts and areas
+  ogr2ogr -q -f GeoJSON -t_srs EPSG:4326 in/bag84.geojson in/bag.geojson
+  score --bag in/bag84.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "3 woningen: 3 in 3 buurten" out.txt || fail "WGS84 dwellings not placed: $(cat out.txt)"
+  c=$(head -1 out/o_buurten.csv | tr ',' '\n' | grep -nx afstand_huisarts_gemiddeld | cut -d: -f1)
+  v=$(grep '^BU01140101,' out/o_buurten.csv | cut -d, -f"$c")
+  # 300 m in RD; a WGS84 round trip moves points by well under a centimetre
+  [ "$v" = "300" ] || fail "distance after WGS84 round trip is $v, expected 300" ;;
+ok_every_cbs_nodata_code)
+  for code in -99997 -99995 -99991 -99999999 -99990; do
+    sed "s/\"aantal_inwoners\": 120/\"aantal_inwoners\": $code/" in/buurten.geojson > in/b2.geojson
+    score --bag in/bag.geojson --buurten in/b2.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg --csv out
+    [ "$rc" -eq 0 ] || fail "exit code $rc for $code"
+    grep -q $'^BU01140101,.*,\r$' out/o_buurten.csv || fail "$code not missing"
+    reason=$(ogrinfo -ro -q out/o.gpkg -sql "select reden from ontbrekende_waarden where code='BU01140101' and kolom='aantal_inwoners'" | grep -o "= .*" | cut -c3-)
+    case $code in -99997) want=geheim ;; -99995) want=later_gepubliceerd ;;
+                  -99991) want=niet_meer_gepubliceerd ;; *) want=geen_gegevens ;; esac
+    [ "$reason" = "$want" ] || fail "$code: reason '$reason', expected '$want'"
+    rm -f out/o*
+  done ;;
+ok_gemeente_without_dwellings)
+  sed 's/"bronhouder_identificatie": "0109"/"bronhouder_identificatie": "0114"/; s/"coordinates": \[ 250500, 529500 \]/"coordinates": [ 250600, 530600 ]/' in/bag.geojson > in/bag2.geojson
+  score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv --gemeente GM0109,GM0114 -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  grep -q "warning: gemeente GM0109 (Coevorden) has no dwellings in the BAG input" err.txt || fail "no warning for the empty gemeente"
+  grep -q $'^GM0109,Coevorden,0,,' out/o_gemeenten.csv || fail "GM0109 not 0 dwellings with missing means" ;;
+project_wrong_type)
+  printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n  buurten: buurten.geojson\nparameters:\n  radii: [500, vijfhonderd]\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:6:16: radius must be a distance in metres"; expect_no_output ;;
+read_only_output_dir)
+  mkdir -p ro && mount -t tmpfs -o size=1m,ro tmpfs ro 2>/dev/null || { echo "SKIP: cannot mount a read-only tmpfs here"; exit 77; }
+  score "${base_args[@]}" -o ro/o.gpkg
+  umount ro
+  expect 5 "ro: output directory is not writable" ;;
+disk_full)
+  mkdir -p full && mount -t tmpfs -o size=24k tmpfs full 2>/dev/null || { echo "SKIP: cannot mount a small tmpfs here"; exit 77; }
+  score "${base_args[@]}" -o full/o.gpkg --csv full
+  left=$(ls -A full); umount full
+  expect 5 "export: full/o.gpkg: "
+  [ -z "$left" ] || fail "files left on the full disk: $left" ;;
+interrupted)
+  # SIGINT at any moment leaves no partial output; repeated at several delays
+  for delay in 0.02 0.05 0.1 0.2; do
+    "$ws" score --layers "$layers" "${base_args[@]}" -o out/o.gpkg --csv out >/dev/null 2>&1 &
+    pid=$!; sleep "$delay"; kill -INT "$pid" 2>/dev/null; wait "$pid"; r=$?
+    left=$(find out in -name '.*part-*' | head -3)
+    [ -z "$left" ] || fail "partial file after SIGINT at ${delay}s: $left"
+    [ "$r" -eq 0 ] || [ "$r" -eq 130 ] || fail "exit status $r after SIGINT"
+    if [ "$r" -eq 130 ] && [ -e out/o.gpkg ]; then
+      ogrinfo -ro -q out/o.gpkg buurten >/dev/null 2>&1 || fail "unreadable output after SIGINT"
+    fi
+    rm -f out/o*
+  done ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac
