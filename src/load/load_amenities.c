@@ -416,11 +416,15 @@ static ws_status reader_init(feature_reader *r, ws_ctx *ctx, ws_dataset *ds,
 static ws_status read_layer(feature_reader *r) {
     ws_status st = WS_OK;
     OGRFeatureH f;
+    ws__gdal_begin(r->ctx);
     OGR_L_ResetReading(r->src->layer);
     while (st == WS_OK && (f = OGR_L_GetNextFeature(r->src->layer))) {
         st = read_feature(r, f);
         OGR_F_Destroy(f);
     }
+    if (st == WS_OK)
+        st = ws__source_read_errors(r->ctx, r->src);
+    ws__gdal_end(r->ctx);
     return st;
 }
 
@@ -429,6 +433,7 @@ static ws_status read_osm_layers(feature_reader *r) {
     ws_status st = WS_OK;
     OGRLayerH layer = NULL;
     OGRFeatureH f;
+    ws__gdal_begin(r->ctx);
     GDALDatasetResetReading(r->src->ds);
     while (st == WS_OK && (f = GDALDatasetGetNextFeature(r->src->ds, &layer,
                                                          NULL, NULL, NULL))) {
@@ -440,6 +445,9 @@ static ws_status read_osm_layers(feature_reader *r) {
         }
         OGR_F_Destroy(f);
     }
+    if (st == WS_OK)
+        st = ws__source_read_errors(r->ctx, r->src);
+    ws__gdal_end(r->ctx);
     return st;
 }
 

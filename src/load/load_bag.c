@@ -227,11 +227,17 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
     GIntBig total = OGR_L_GetFeatureCount(src->layer, FALSE);
     OGRFeatureH feat;
     ws_status st = WS_OK;
+    ws__gdal_begin(ctx);
     OGR_L_ResetReading(src->layer);
     while (st == WS_OK && (feat = OGR_L_GetNextFeature(src->layer))) {
         if ((++cnt->read & 0xffff) == 0 && total > 0)
             st = ws__progress(ctx, (double)cnt->read / (double)total,
                               "BAG lezen");
+        if (st == WS_OK && ws__gdal_msg(ctx)[0]) /* e.g. a corrupt blob */
+            st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                           "%s: layer '%s': feature %lld: %s", src->path,
+                           src->layer_name, (long long)OGR_F_GetFID(feat),
+                           ws__gdal_msg(ctx));
         bool keep = st == WS_OK && row_is_dwelling(feat, def, f);
         if (keep && !in_selection(feat, f, sel)) {
             cnt->other_gemeente++;
@@ -261,6 +267,9 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
         }
         OGR_F_Destroy(feat);
     }
+    if (st == WS_OK)
+        st = ws__source_read_errors(ctx, src);
+    ws__gdal_end(ctx);
     ds->n_vbo_read += cnt->read;
     return st;
 }

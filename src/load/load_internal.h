@@ -63,6 +63,10 @@ ws_status ws__source_to_rd(ws_ctx *ctx, ws_source *src, double *x, double *y,
                            size_t n);
 /* A CSV-like file that our own reader handles (.csv, .txt, .tsv). */
 bool ws__is_csv_path(const char *path);
+/* After a block of reads between ws__gdal_begin/end: a GDAL error raised
+ * while reading (a corrupt file) becomes WS_ERR_FORMAT naming the file and
+ * layer, so a half-read input never passes as a complete one. */
+ws_status ws__source_read_errors(ws_ctx *ctx, const ws_source *src);
 /* GDAL error text with a fallback. */
 const char *ws__gdal_reason(ws_ctx *ctx);
 

@@ -270,6 +270,7 @@ ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
         }
     } else if (st == WS_OK) {
         OGRFeatureH f;
+        ws__gdal_begin(ctx);
         OGR_L_ResetReading(ks.ogr.layer);
         while (st == WS_OK && (f = OGR_L_GetNextFeature(ks.ogr.layer))) {
             char code[64];
@@ -279,6 +280,9 @@ ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
             OGR_F_Destroy(f);
             nrows++;
         }
+        if (st == WS_OK)
+            st = ws__source_read_errors(ctx, &ks.ogr);
+        ws__gdal_end(ctx);
     }
     if (st == WS_OK)
         st = ws__dataset_add_input(ds, "kerncijfers", in->path,

@@ -45,6 +45,14 @@ bool ws__is_csv_path(const char *path) {
             ws__streq_nocase(dot, ".tsv"));
 }
 
+ws_status ws__source_read_errors(ws_ctx *ctx, const ws_source *src) {
+    if (!ws__gdal_msg(ctx)[0])
+        return WS_OK;
+    return ws__error(
+        ctx, WS_ERR_FORMAT_NOT_SPATIAL, "%s: layer '%s': reading failed: %s",
+        src->path, src->layer_name ? src->layer_name : "?", ws__gdal_msg(ctx));
+}
+
 const char *ws__gdal_reason(ws_ctx *ctx) {
     const char *m = ws__gdal_msg(ctx);
     return m[0] ? m : "GDAL gave no reason";

@@ -274,6 +274,7 @@ static ws_status read_rows(region_reader *r, size_t *nread) {
     OGRFeatureH f;
     ws_status st = WS_OK;
     *nread = 0;
+    ws__gdal_begin(ctx);
     OGR_L_ResetReading(r->src->layer);
     while (st == WS_OK && (f = OGR_L_GetNextFeature(r->src->layer)) != NULL) {
         (*nread)++;
@@ -305,6 +306,9 @@ static ws_status read_rows(region_reader *r, size_t *nread) {
         }
         OGR_F_Destroy(f);
     }
+    if (st == WS_OK)
+        st = ws__source_read_errors(ctx, r->src);
+    ws__gdal_end(ctx);
     return st;
 }
 

@@ -22,7 +22,13 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        ok_far_dwelling_counted ok_stacked_dwellings
        empty_layer corrupt_geometry_blob ok_absurd_coordinates ok_bag_in_wgs84
        ok_every_cbs_nodata_code ok_gemeente_without_dwellings
-       project_wrong_type read_only_output_dir disk_full interrupted)
+       project_wrong_type read_only_output_dir disk_full interrupted
+       ok_cbs_2019_mnemonic project_recursive_alias project_alias_bomb
+       csv_unterminated_quote csv_too_many_fields csv_binary csv_no_coordinates
+       csv_bad_number osm_garbage definition_syntax_error definition_wrong_kind
+       kerncijfers_unrecognised output_is_directory radii_not_ascending
+       buurten_as_lines voorzieningen_as_lines negative_margin
+       project_absurd_radius)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -222,13 +228,12 @@ empty_layer)
   score --bag in/bag.geojson --buurten in/b0.gpkg --voorzieningen in/voorzieningen.csv -o out/o.gpkg
   expect 4 "in/b0.gpkg: layer 'buurten': no buurten at all"; expect_no_output ;;
 corrupt_geometry_blob)
-  # geometry blobs overwritten with garbage: the dwellings cannot be placed;
-  # they are counted and reported, never put anywhere
+  # a geometry blob overwritten with garbage: a clear error naming the
+  # feature, never a dwelling silently lost or placed anywhere
   ogr2ogr -q -f GPKG -lco SPATIAL_INDEX=NO in/bag.gpkg in/bag.geojson -nln verblijfsobject
   sqlite3 in/bag.gpkg "UPDATE verblijfsobject SET geom = X'4750000100000000DEADBEEF' WHERE fid = 2" || fail "sqlite3 update failed"
   score --bag in/bag.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
-  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
-  grep -q "warning: in/bag.gpkg: 1 dwellings without a location were skipped" err.txt || fail "corrupt blob not reported" ;;
+  expect 3 "in/bag.gpkg: layer 'verblijfsobject': feature 2: "; expect_no_output ;;
 ok_absurd_coordinates)
   sed 's/"coordinates": \[ 250500, 529500 \]/"coordinates": [ 1e12, -1e12 ]/' in/bag.geojson > in/bag2.geojson
   score --bag in/bag2.geojson --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
@@ -290,6 +295,80 @@ interrupted)
     fi
     rm -f out/o*
   done ;;
+ok_cbs_2019_mnemonic)
+  ogr2ogr -q -f "ESRI Shapefile" in/shp in/buurten.geojson -nln buurt_2019_v3 -sql \
+    "SELECT buurtcode AS BU_CODE, buurtnaam AS BU_NAAM, wijkcode AS WK_CODE, gemeentecode AS GM_CODE, gemeentenaam AS GM_NAAM, water AS WATER, aantal_inwoners AS AANT_INW FROM buurten"
+  score --bag in/bag.geojson --buurten in/shp/buurt_2019_v3.shp --voorzieningen in/voorzieningen.csv -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  head -1 out/o_buurten.csv | grep -q ",aantal_inwoners" || fail "AANT_INW not renamed"
+  grep -q $'^BU01140101,.*,120\r$' out/o_buurten.csv || fail "value 120 not carried"
+  grep -q $'^BU01140102,.*,\r$' out/o_buurten.csv || fail "-99997 not missing" ;;
+project_recursive_alias)
+  printf 'wijkscan: 1\ninputs: &a\n  bag: bag.geojson\n  buurten: *a\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:[0-9]+:[0-9]+: "; expect_no_output ;;
+project_alias_bomb)
+  printf 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:[0-9]+:[0-9]+: document too large after expanding aliases"; expect_no_output ;;
+csv_unterminated_quote)
+  printf 'naam;categorie;x;y\r\n"Huisarts;huisarts;250500;530800\r\n' > in/v.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.csv -o out/o.gpkg
+  expect 3 "in/v.csv:2:1: unterminated quoted field"; expect_no_output ;;
+csv_too_many_fields)
+  printf 'naam;categorie;x;y\r\nHuisarts;huisarts;250500;530800;extra\r\n' > in/v.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.csv -o out/o.gpkg
+  expect 3 "in/v.csv:2:[0-9]+: row has 5 fields but the header has 4"; expect_no_output ;;
+csv_binary)
+  printf 'naam;categorie;x;y\r\nHuis\0arts;huisarts;1;2\r\n' > in/v.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.csv -o out/o.gpkg
+  expect 3 "in/v.csv:2:[0-9]+: .*binary file"; expect_no_output ;;
+csv_no_coordinates)
+  printf 'naam;categorie;adres\r\nHuisarts;huisarts;Markt 1\r\n' > in/v.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.csv -o out/o.gpkg
+  expect 4 "in/v.csv: no coordinate columns"; expect_no_output ;;
+csv_bad_number)
+  printf 'naam;categorie;x;y\r\nHuisarts;huisarts;250500;nan\r\n' > in/v.csv
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.csv -o out/o.gpkg
+  expect 4 "in/v.csv:2: column 'y': 'nan' is not a number"; expect_no_output ;;
+osm_garbage)
+  printf '<osm version="0.6"><node id="1" lat="abc"' > in/v.osm
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.osm -o out/o.gpkg
+  expect 3 "in/v.osm: layer 'points': reading failed: "; expect_no_output ;;
+definition_syntax_error)
+  printf 'kind: bag_verblijfsobject\nfields: {gebruiksdoel: x\n' > in/def.yaml
+  score "${base_args[@]}" --bag-def in/def.yaml -o out/o.gpkg
+  expect 3 "in/def.yaml:[0-9]+:[0-9]+: YAML syntax error"; expect_no_output ;;
+definition_wrong_kind)
+  score "${base_args[@]}" --bag-def "$layers/voorzieningen.yaml" -o out/o.gpkg
+  expect 3 "voorzieningen.yaml: is a 'voorzieningen' definition, but bag needs 'bag_verblijfsobject'"; expect_no_output ;;
+kerncijfers_unrecognised)
+  printf 'code;inwoners\r\nGM0114;100\r\n' > in/k.csv
+  score "${base_args[@]}" --kerncijfers in/k.csv -o out/o.gpkg
+  expect 4 "in/k.csv: not recognised as a kerncijfers table"; expect_no_output ;;
+output_is_directory)
+  mkdir -p out/o.gpkg
+  score "${base_args[@]}" -o out/o.gpkg
+  expect 5 "out/o.gpkg: is a directory, expected a file name"
+  rmdir out/o.gpkg; expect_no_output ;;
+radii_not_ascending)
+  score "${base_args[@]}" --radii 1000,500 -o out/o.gpkg
+  expect 2 "radii must be positive and ascending \(radius 2 is 500\)"; expect_no_output ;;
+buurten_as_lines)
+  ogr2ogr -q -f GeoJSON in/lines.geojson in/buurten.geojson -nlt MULTILINESTRING -nln buurten
+  score --bag in/bag.geojson --buurten in/lines.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/lines.geojson: layer 'buurten': region BU01140101 has a Multi Line String geometry, expected a polygon"; expect_no_output ;;
+voorzieningen_as_lines)
+  printf '{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::28992"}},"features":[{"type":"Feature","properties":{"categorie":"huisarts"},"geometry":{"type":"LineString","coordinates":[[250500,530800],[250600,530900]]}}]}\n' > in/v.geojson
+  score --bag in/bag.geojson --buurten in/buurten.geojson --voorzieningen in/v.geojson -o out/o.gpkg
+  expect 4 "in/v.geojson: layer '[^']*': feature 0 has a Line String geometry, expected a point or an area"; expect_no_output ;;
+negative_margin)
+  score "${base_args[@]}" --margin -5 -o out/o.gpkg
+  expect 2 "--margin: '-5' is not a distance in metres"; expect_no_output ;;
+project_absurd_radius)
+  printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n  buurten: buurten.geojson\nparameters:\n  radii: [500, 1e9]\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:6:16: radius must be a distance in metres between 0 and 100000"; expect_no_output ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac
