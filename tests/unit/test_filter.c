@@ -13,21 +13,13 @@
 
 #include <cmocka.h>
 
+#include "ws_test.h"
+
 #include "filter/filter.h"
 #include "wijkscan/context.h"
 
-static int setup_ctx(void **state) {
-    ws_ctx *ctx = NULL;
-    if (ws_ctx_new(NULL, &ctx) != WS_OK)
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown_ctx(void **state) {
-    ws_ctx_free(*state);
-    return 0;
-}
+#define setup_ctx ws_test_setup_ctx
+#define teardown_ctx ws_test_teardown_ctx
 
 static void assert_errmsg(const ws_ctx *ctx, ws_status st, const char *needle) {
     assert_int_equal(ws_ctx_status(ctx), st);

@@ -22,18 +22,8 @@
 /* ------------------------------------------------------------------------ */
 /* Fixtures and helpers                                                      */
 
-static int setup_ctx(void **state) {
-    ws_ctx *ctx = NULL;
-    if (ws_ctx_new(NULL, &ctx) != WS_OK)
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown_ctx(void **state) {
-    ws_ctx_free(*state);
-    return 0;
-}
+#define setup_ctx ws_test_setup_ctx
+#define teardown_ctx ws_test_teardown_ctx
 
 static ws_kdtree *build_ok(ws_ctx *ctx, const double *x, const double *y,
                            size_t n) {
