@@ -457,6 +457,11 @@ static ws_status classify_sets(ws_ctx *ctx, const double *const *v,
                                const uint8_t *const *missing, const size_t *n,
                                size_t nsets, const ws_classify_options *opt,
                                bool pooled, ws_classes **out) {
+    if (!ctx)
+        return WS_ERR_INVALID_ARG;
+    if (!out)
+        return ws__error(ctx, WS_ERR_INVALID_ARG, "classify: out is NULL");
+    *out = NULL;
     ws_classify_options defaults;
     if (!opt) {
         ws_classify_options_init(&defaults);
@@ -507,12 +512,6 @@ static ws_status classify_sets(ws_ctx *ctx, const double *const *v,
 ws_status ws_classify(ws_ctx *ctx, const double *v, const uint8_t *missing,
                       size_t n, const ws_classify_options *opt,
                       ws_classes **out) {
-    if (!ctx)
-        return WS_ERR_INVALID_ARG;
-    if (out)
-        *out = NULL;
-    if (!out)
-        return ws__error(ctx, WS_ERR_INVALID_ARG, "classify: out is NULL");
     return classify_sets(ctx, &v, &missing, &n, 1, opt, false, out);
 }
 
@@ -520,13 +519,9 @@ ws_status ws_classify_pooled(ws_ctx *ctx, const double *const *v,
                              const uint8_t *const *missing, const size_t *n,
                              size_t nsets, const ws_classify_options *opt,
                              ws_classes **out) {
-    if (!ctx)
-        return WS_ERR_INVALID_ARG;
-    if (out)
+    if (ctx && out)
         *out = NULL;
-    if (!out)
-        return ws__error(ctx, WS_ERR_INVALID_ARG, "classify: out is NULL");
-    if (nsets > 0 && (!v || !n))
+    if (ctx && nsets > 0 && (!v || !n))
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "classify: pooled sets or their lengths are NULL");
     return classify_sets(ctx, v, missing, n, nsets, opt, true, out);

@@ -122,35 +122,17 @@ static ws_status parse_coordinate(ws_ctx *ctx, const ws_csv *csv, size_t row,
         ws__csv_line(csv, row), ws__csv_header(csv, (size_t)col), cell);
 }
 
-/* A coordinate transformation for CSV points (RD or WGS84 lon/lat). */
-static ws_status csv_transform(ws_ctx *ctx, const ws_layerdef *def, bool lonlat,
-                               ws_source *tr) {
+/* A coordinate transformation for CSV points (RD or WGS84 lon/lat): a
+ * source without a layer, whose CRS is the one its columns imply. */
+static ws_status csv_transform(ws_ctx *ctx, const ws_layerdef *def,
+                               const char *path, bool lonlat, ws_source *tr) {
     memset(tr, 0, sizeof *tr);
+    tr->path = path;
+    tr->layer_name = lonlat ? "lon/lat" : "x/y";
     const char *crs = lonlat
                           ? "EPSG:4326"
                           : (def->csv_xy_crs ? def->csv_xy_crs : "EPSG:28992");
-    OGRSpatialReferenceH from = OSRNewSpatialReference(NULL);
-    tr->srs_rd = OSRNewSpatialReference(NULL);
-    if (!from || !tr->srs_rd)
-        return ws__error(ctx, WS_ERR_NOMEM, "out of memory (CRS)");
-    ws__gdal_begin(ctx);
-    OSRSetFromUserInput(tr->srs_rd, "EPSG:28992");
-    OSRSetAxisMappingStrategy(tr->srs_rd, OAMS_TRADITIONAL_GIS_ORDER);
-    ws_status st = WS_OK;
-    if (OSRSetFromUserInput(from, crs) != OGRERR_NONE)
-        st = ws__error(ctx, WS_ERR_CRS, "%s: unknown CRS '%s'", def->path, crs);
-    OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
-    if (st == WS_OK && !OSRIsSame(from, tr->srs_rd)) {
-        tr->to_rd = OCTNewCoordinateTransformation(from, tr->srs_rd);
-        if (!tr->to_rd)
-            st = ws__error(ctx, WS_ERR_CRS,
-                           "cannot transform %s to "
-                           "EPSG:28992: %s",
-                           crs, ws__gdal_reason(ctx));
-    }
-    ws__gdal_end(ctx);
-    OSRDestroySpatialReference(from);
-    return st;
+    return ws__source_prepare_crs(ctx, tr, crs);
 }
 
 static ws_status load_csv_list(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
@@ -194,7 +176,7 @@ static ws_status load_csv_list(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (st == WS_OK)
         st = csv_coordinate_columns(ctx, csv, def, in->path, &cc);
     if (st == WS_OK)
-        st = csv_transform(ctx, def, cc.lonlat, &tr);
+        st = csv_transform(ctx, def, in->path, cc.lonlat, &tr);
     size_t n = csv ? ws__csv_nrows(csv) : 0, k = 0;
     size_t map[256];
     if (st == WS_OK && def->ncats > 256)

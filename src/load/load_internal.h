@@ -45,7 +45,8 @@ ws_status ws__source_pick_layer(ws_ctx *ctx, ws_source *src,
                                 const char *explicit_name,
                                 const ws_strlist *candidates);
 /* Set up the transformation to EPSG:28992; `assumed_crs` (e.g. from the
- * layer definition) is used when the layer has no CRS, else it is an error. */
+ * layer definition) is used when the layer has no CRS, else it is an error.
+ * A source without a layer (src->layer NULL) uses `assumed_crs`. */
 ws_status ws__source_prepare_crs(ws_ctx *ctx, ws_source *src,
                                  const char *assumed_crs);
 void ws__source_close(ws_source *src);

@@ -211,7 +211,9 @@ static OGRSpatialReferenceH srs_from_user(const char *def) {
 ws_status ws__source_prepare_crs(ws_ctx *ctx, ws_source *src,
                                  const char *assumed_crs) {
     reset_crs(src);
-    OGRSpatialReferenceH layer_srs = OGR_L_GetSpatialRef(src->layer);
+    /* a source without a layer (a CSV list) has only the assumed CRS */
+    OGRSpatialReferenceH layer_srs =
+        src->layer ? OGR_L_GetSpatialRef(src->layer) : NULL;
     ws__gdal_begin(ctx);
     ws_status st = WS_OK;
     if (!layer_srs) {
