@@ -87,6 +87,17 @@ WS_API void ws_ctx_clear_error(ws_ctx *ctx);
 /** Number of warnings logged through this context so far. \since 0.1 */
 WS_API size_t ws_ctx_warning_count(const ws_ctx *ctx);
 
+/**
+ * Format a number the Dutch way: decimal comma and a dot between thousands,
+ * "1.234,5" for 1234.5 with one decimal; "-" for NaN. Rounds half away from
+ * zero and never writes "-0". Truncates to fit `size` (NUL-terminated).
+ * \param decimals digits after the comma, 0..9.
+ * \return the length of the text written.
+ * \since 0.2
+ */
+WS_API size_t ws_format_number(char *buf, size_t size, double v,
+                               int decimals);
+
 /** Free memory that a wijkscan function returned to the caller. \since 0.1 */
 WS_API void ws_free(ws_ctx *ctx, void *ptr);
 

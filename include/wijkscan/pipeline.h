@@ -1,6 +1,6 @@
 /**
  * \file pipeline.h
- * The whole run: load → join → access → aggregate → export, with progress,
+ * The whole run: load → join → access → aggregate → score → export, with progress,
  * cancellation, per-stage timings and a configuration hash recorded in the
  * output. The wijkscan command is a thin shell around this.
  */
@@ -16,6 +16,7 @@
 #include "join.h"
 #include "load.h"
 #include "status.h"
+#include "themes.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,11 @@ typedef struct ws_pipeline_options {
     ws_join_options join;
     ws_access_options access;
     ws_aggregate_options aggregate;
+    /** Theme scores; skipped while `score.themes_dir` is NULL. */
+    ws_score_options score;
+    /** Sensitivity analysis after scoring, when `run_sensitivity`. */
+    ws_sensitivity_options sensitivity;
+    bool run_sensitivity;
     ws_export_options output;
     /** Project file the options came from (hashed and recorded), or NULL. */
     const char *project_path;
@@ -38,6 +44,7 @@ typedef enum ws_stage {
     WS_STAGE_JOIN,
     WS_STAGE_ACCESS,
     WS_STAGE_AGGREGATE,
+    WS_STAGE_SCORE, /**< theme scores (and sensitivity) */
     WS_STAGE_EXPORT,
     WS_STAGE_COUNT
 } ws_stage;

@@ -19,6 +19,8 @@ static const char *const general_help =
     "                 --voorzieningen FILE[:LAYER] [--gemeente CODES] -o "
     "OUT.gpkg\n"
     "  wijkscan run PROJECT.yaml [-o OUTDIR]\n"
+    "  wijkscan explain OUT.gpkg BUURTCODE|NAAM\n"
+    "  wijkscan sensitivity PROJECT.yaml [--runs N] [--seed S] [--spread F]\n"
     "  wijkscan <command> --help\n"
     "  wijkscan --version\n"
     "\n"
@@ -26,6 +28,9 @@ static const char *const general_help =
     "  score   read BAG, CBS buurten and voorzieningen; write indicators per\n"
     "          buurt, wijk, gemeente and region to a GeoPackage (and CSV)\n"
     "  run     do everything a project file asks for\n"
+    "  explain why a buurt (wijk, gemeente) scores what it scores\n"
+    "  sensitivity\n"
+    "          how much the scores depend on the weights and methods\n"
     "\n"
     "Exit codes: 0 ok, 1 internal error, 2 usage, 3 input file problem,\n"
     "4 data problem, 5 output problem, 6 out of memory, 7 interrupted.\n";
@@ -64,6 +69,14 @@ static const char *const score_help =
     "  --layers DIR                  layer definitions (default: the installed "
     "ones)\n"
     "\n"
+    "Theme scores (gezond, informeel, inclusief, vitaal):\n"
+    "  --themes DIR                  theme layers (default: LAYERS/themes)\n"
+    "  --no-themes                   indicators only, no scores\n"
+    "  --reference regio|gemeente|invoer\n"
+    "                                what a buurt is compared with (default "
+    "regio)\n"
+    "  --min-woningen N              no score below N dwellings (default 10)\n"
+    "\n"
     "Output:\n"
     "  -o, --output OUT.gpkg         GeoPackage with layers buurten, wijken,\n"
     "                                gemeenten, regio and metadata tables\n"
@@ -88,11 +101,39 @@ static const char *const run_help =
     "  -q, --quiet           no progress bar, no summary\n"
     "  -v, --verbose         also print informational messages\n";
 
+static const char *const explain_help =
+    "Usage: wijkscan explain OUT.gpkg BUURTCODE|WIJKCODE|GEMEENTECODE|NAAM\n"
+    "\n"
+    "Prints for one region of a wijkscan GeoPackage every indicator of every\n"
+    "theme: its value, the median of its level, the normalised value (0-1),\n"
+    "the weight and its contribution to the theme's mark. A name that "
+    "several\n"
+    "regions share gives the list of their codes.\n";
+
+static const char *const sensitivity_help =
+    "Usage: wijkscan sensitivity PROJECT.yaml [-o OUTDIR] [options]\n"
+    "\n"
+    "Runs the project, then re-scores the buurten many times with random\n"
+    "weights (and normalisation methods) and writes per buurt and theme the\n"
+    "5-95 % range of its rank and how often its class changes\n"
+    "(gevoeligheid_* columns). Buurten whose class changes in 25 % or more\n"
+    "of the runs are flagged 'gevoelig'.\n"
+    "\n"
+    "  --runs N        Monte Carlo runs (default 200)\n"
+    "  --seed S        seed of the random generator (default 1)\n"
+    "  --spread F      weights vary by a factor in [1-F, 1+F] (default 0.5)\n"
+    "  --fixed-method  keep every indicator's normalisation method\n"
+    "  -o, --output OUTDIR, --layers DIR, --timings, -q, -v as for run\n";
+
 void cli_usage(const char *command) {
     if (command && strcmp(command, "score") == 0)
         fputs(score_help, stdout);
     else if (command && strcmp(command, "run") == 0)
         fputs(run_help, stdout);
+    else if (command && strcmp(command, "explain") == 0)
+        fputs(explain_help, stdout);
+    else if (command && strcmp(command, "sensitivity") == 0)
+        fputs(sensitivity_help, stdout);
     else
         fputs(general_help, stdout);
 }
@@ -155,35 +196,20 @@ static bool parse_gemeenten(cli_args *a, const char *value) {
     return true;
 }
 
-static bool parse_double(const char *opt, const char *s, double *v) {
+static bool parse_number(const char *opt, const char *s, double *v,
+                         const char *what) {
     char *end = NULL;
     errno = 0;
     *v = strtod(s, &end);
     if (end == s || *end || errno || !isfinite(*v) || *v < 0) {
-        fprintf(stderr, "wijkscan: %s: '%s' is not a distance in metres\n", opt,
-                s);
+        fprintf(stderr, "wijkscan: %s: '%s' is not %s\n", opt, s, what);
         return false;
     }
     return true;
 }
 
-static bool parse_radii(cli_args *a, const char *value) {
-    char buf[256];
-    if (strlen(value) >= sizeof buf)
-        return usage_error("--radii: too long: %s", value);
-    memcpy(buf, value, strlen(value) + 1);
-    a->n_radii = 0;
-    for (char *p = buf; p && *p;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        if (a->n_radii >= WS_MAX_RADII)
-            return usage_error("--radii: at most 8 radii%s", "");
-        if (!parse_double("--radii", p, &a->radii[a->n_radii++]))
-            return false;
-        p = comma ? comma + 1 : NULL;
-    }
-    return a->n_radii > 0 || usage_error("--radii: no values in '%s'", value);
+static bool parse_double(const char *opt, const char *s, double *v) {
+    return parse_number(opt, s, v, "a distance in metres");
 }
 
 /* Value of option argv[*i] (either "--opt=value" or "--opt value"). */
@@ -228,6 +254,46 @@ static bool parse_input_option(cli_args *a, const char *arg, const char *v) {
     return usage_error("unknown option '%s'", arg);
 }
 
+static bool parse_score_option(cli_args *a, const char *arg, const char *v) {
+    if (is_opt(arg, "--themes"))
+        a->themes_dir = v;
+    else if (is_opt(arg, "--reference"))
+        a->reference = v;
+    else if (is_opt(arg, "--min-woningen"))
+        return (a->min_dwellings_set = true) &&
+               parse_number(arg, v, &a->min_dwellings, "a number");
+    else if (is_opt(arg, "--runs"))
+        return (a->runs_set = true) &&
+               parse_number(arg, v, &a->runs, "a number of runs");
+    else if (is_opt(arg, "--seed"))
+        return (a->seed_set = true) && parse_number(arg, v, &a->seed, "a seed");
+    else if (is_opt(arg, "--spread"))
+        return (a->spread_set = true) &&
+               parse_number(arg, v, &a->spread, "a share such as 0.5");
+    else
+        return parse_input_option(a, arg, v);
+    return true;
+}
+
+static bool parse_radii(cli_args *a, const char *value) {
+    char buf[256];
+    if (strlen(value) >= sizeof buf)
+        return usage_error("--radii: too long: %s", value);
+    memcpy(buf, value, strlen(value) + 1);
+    a->n_radii = 0;
+    for (char *p = buf; p && *p;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        if (a->n_radii >= WS_MAX_RADII)
+            return usage_error("--radii: at most 8 radii%s", "");
+        if (!parse_double("--radii", p, &a->radii[a->n_radii++]))
+            return false;
+        p = comma ? comma + 1 : NULL;
+    }
+    return a->n_radii > 0 || usage_error("--radii: no values in '%s'", value);
+}
+
 static bool parse_valued(cli_args *a, const char *arg, const char *v) {
     if (is_opt(arg, "-o") || is_opt(arg, "--output"))
         a->output = v;
@@ -251,7 +317,7 @@ static bool parse_valued(cli_args *a, const char *arg, const char *v) {
     else if (is_opt(arg, "--voorzieningen-def"))
         a->voorz_def = v;
     else
-        return parse_input_option(a, arg, v);
+        return parse_score_option(a, arg, v);
     return true;
 }
 
@@ -271,6 +337,12 @@ static bool takes_value(const char *arg) {
                                          "--buurten",
                                          "--voorzieningen",
                                          "--kerncijfers",
+                                         "--themes",
+                                         "--reference",
+                                         "--min-woningen",
+                                         "--runs",
+                                         "--seed",
+                                         "--spread",
                                          NULL};
     for (const char *const *v = valued; *v; v++)
         if (is_opt(arg, *v))
@@ -291,6 +363,10 @@ static bool parse_flag(cli_args *a, const char *arg) {
         a->timings = true;
     else if (strcmp(arg, "--csv-dutch") == 0)
         a->csv_dutch = true;
+    else if (strcmp(arg, "--no-themes") == 0)
+        a->no_themes = true;
+    else if (strcmp(arg, "--fixed-method") == 0)
+        a->fixed_method = true;
     else
         return usage_error("unknown option '%s'", arg);
     return true;
@@ -310,8 +386,12 @@ bool cli_parse(int argc, char **argv, cli_args *a) {
             }
         } else if (!a->command) {
             a->command = arg;
-        } else if (strcmp(a->command, "run") == 0 && !a->project) {
+        } else if ((strcmp(a->command, "run") == 0 ||
+                    strcmp(a->command, "sensitivity") == 0) &&
+                   !a->project) {
             a->project = arg;
+        } else if (strcmp(a->command, "explain") == 0 && a->n_positional < 2) {
+            a->positional[a->n_positional++] = arg;
         } else {
             return usage_error("unexpected argument '%s'", arg);
         }

@@ -28,6 +28,8 @@ typedef struct cli_args {
     const char *command;
     bool help, version, quiet, verbose, timings, csv_dutch;
     const char *project;
+    const char *positional[2]; /* explain: OUT.gpkg and the region */
+    size_t n_positional;
     const char *output;
     const char *csv_dir;
     const char *layers_dir;
@@ -45,6 +47,15 @@ typedef struct cli_args {
     size_t n_radii;
     double margin;
     bool margin_set;
+    /* theme scores */
+    const char *themes_dir;
+    bool no_themes;
+    const char *reference;
+    double min_dwellings;
+    bool min_dwellings_set;
+    /* sensitivity */
+    double runs, seed, spread;
+    bool runs_set, seed_set, spread_set, fixed_method;
     /* storage for FILE:LAYER splits */
     char split_buf[2 * WS_CLI_MAX_INPUTS + 4][4096];
     size_t n_split;

@@ -141,6 +141,36 @@ static int make_dir(const char *dir) {
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Theme options shared by score, run and sensitivity. */
+static int apply_score_options(const cli_args *a, ws_pipeline_options *o) {
+    static const char *const refs[] = {"regio", "gemeente", "invoer"};
+    if (a->no_themes)
+        o->score.themes_dir = NULL;
+    else if (a->themes_dir)
+        o->score.themes_dir = a->themes_dir;
+    if (a->min_dwellings_set)
+        o->score.min_dwellings = a->min_dwellings;
+    if (!a->reference)
+        return WS_EXIT_OK;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(a->reference, refs[i]) == 0) {
+            o->score.reference = (ws_reference)i;
+            return WS_EXIT_OK;
+        }
+    fprintf(stderr,
+            "wijkscan: --reference: '%s' is not regio, gemeente or "
+            "invoer\n",
+            a->reference);
+    return WS_EXIT_USAGE;
+}
+
+static const char *default_themes_dir(const char *layers_dir, char *buf,
+                                      size_t size) {
+    struct stat sb;
+    snprintf(buf, size, "%s/themes", layers_dir);
+    return stat(buf, &sb) == 0 ? buf : NULL;
+}
+
 static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     if (!a->bag.path || !a->buurten.path || a->n_voorz == 0 || !a->output) {
         fprintf(stderr, "wijkscan: score needs --bag, --buurten, "
@@ -182,13 +212,19 @@ static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         return WS_EXIT_OUTPUT;
     }
     o.output.csv_dutch = a->csv_dutch;
-    return run_pipeline(ctx, &o, a, p);
+    char themes[4096];
+    o.score.themes_dir =
+        default_themes_dir(o.load.layers_dir, themes, sizeof themes);
+    int rc = apply_score_options(a, &o);
+    return rc ? rc : run_pipeline(ctx, &o, a, p);
 }
 
 static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     if (!a->project) {
-        fprintf(stderr, "wijkscan: run needs a project file\n"
-                        "Try 'wijkscan run --help'.\n");
+        fprintf(stderr,
+                "wijkscan: %s needs a project file\n"
+                "Try 'wijkscan %s --help'.\n",
+                a->command, a->command);
         return WS_EXIT_USAGE;
     }
     ws_project *proj = NULL;
@@ -209,9 +245,53 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         ws_project_free(proj);
         return WS_EXIT_OUTPUT;
     }
-    int rc = run_pipeline(ctx, ws_project_options(proj), a, p);
+    ws_pipeline_options o = *ws_project_options(proj);
+    int rc = apply_score_options(a, &o);
+    if (rc == WS_EXIT_OK && strcmp(a->command, "sensitivity") == 0) {
+        if (!o.score.themes_dir) {
+            fprintf(stderr, "wijkscan: sensitivity needs theme layers\n");
+            rc = WS_EXIT_USAGE;
+        }
+        o.run_sensitivity = true;
+        if (a->runs_set)
+            o.sensitivity.runs = (size_t)a->runs;
+        if (a->seed_set)
+            o.sensitivity.seed = (uint64_t)a->seed;
+        if (a->spread_set)
+            o.sensitivity.weight_spread = a->spread;
+        if (a->fixed_method)
+            o.sensitivity.vary_method = false;
+    }
+    if (rc == WS_EXIT_OK)
+        rc = run_pipeline(ctx, &o, a, p);
     ws_project_free(proj);
     return rc;
+}
+
+static int cmd_explain(ws_ctx *ctx, cli_args *a, cli_progress *p) {
+    if (a->n_positional != 2) {
+        fprintf(stderr, "wijkscan: explain needs OUT.gpkg and a buurtcode "
+                        "or name\nTry 'wijkscan explain --help'.\n");
+        return WS_EXIT_USAGE;
+    }
+    ws_status st = ws_explain(ctx, a->positional[0], a->positional[1], stdout);
+    return st == WS_OK ? WS_EXIT_OK : fail(ctx, st, p);
+}
+
+typedef int (*command_fn)(ws_ctx *, cli_args *, cli_progress *);
+
+static command_fn find_command(const char *name) {
+    static const struct {
+        const char *name;
+        command_fn fn;
+    } commands[] = {{"score", cmd_score},
+                    {"run", cmd_run},
+                    {"sensitivity", cmd_run},
+                    {"explain", cmd_explain}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].fn;
+    return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -230,8 +310,7 @@ int main(int argc, char **argv) {
     } else if (a->help || !a->command) {
         cli_usage(a->command);
         rc = a->help ? WS_EXIT_OK : WS_EXIT_USAGE;
-    } else if (strcmp(a->command, "score") != 0 &&
-               strcmp(a->command, "run") != 0) {
+    } else if (!find_command(a->command)) {
         fprintf(stderr,
                 "wijkscan: unknown command '%s'\nTry 'wijkscan "
                 "--help'.\n",
@@ -254,8 +333,7 @@ int main(int argc, char **argv) {
             free(a);
             return WS_EXIT_NOMEM;
         }
-        rc = strcmp(a->command, "score") == 0 ? cmd_score(ctx, a, &prog)
-                                              : cmd_run(ctx, a, &prog);
+        rc = find_command(a->command)(ctx, a, &prog);
         ws_ctx_free(ctx);
     }
     free(a);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config_internal.h"
 #include "wijkscan/project.h"
@@ -25,14 +26,19 @@ struct ws_project {
 };
 
 static const char *const top_keys[] = {"wijkscan", "name",       "region",
-                                       "inputs",   "parameters", "output",
-                                       "layers",   NULL};
+                                       "inputs",   "parameters", "scoring",
+                                       "output",   "layers",     NULL};
 static const char *const region_keys[] = {"name", "gemeenten", NULL};
 static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
                                          "kerncijfers", NULL};
 static const char *const source_keys[] = {"path", "layer", "definition",
                                           "suffix", NULL};
 static const char *const param_keys[] = {"radii", "amenity_margin", NULL};
+static const char *const scoring_keys[] = {
+    "themes", "reference", "min_woningen", "min_inwoners", "sensitivity", NULL};
+static const char *const sensitivity_keys[] = {
+    "runs",       "seed", "weight_spread", "vary_method", "classes",
+    "flag_share", NULL};
 static const char *const output_keys[] = {"dir", "gpkg", "csv", "csv_dutch",
                                           NULL};
 
@@ -263,6 +269,99 @@ static ws_status parse_layers_dir(ws_project *p, const ws_ynode *root,
     return WS_OK;
 }
 
+/* The theme layers: scoring.themes, or the themes/ folder of the layer
+ * definitions; `themes: false` switches scoring off. */
+static ws_status parse_themes_dir(ws_project *p, const ws_ynode *sc) {
+    const char *dir = NULL;
+    ws_status st = ws__yget_str(p->ctx, p->doc, sc, "themes", false, &dir);
+    if (st != WS_OK)
+        return st;
+    if (dir && (strcmp(dir, "false") == 0 || strcmp(dir, "no") == 0))
+        return WS_OK;
+    if (dir) {
+        p->opt.score.themes_dir = resolve(p, dir);
+        return p->opt.score.themes_dir ? WS_OK : WS_ERR_NOMEM;
+    }
+    ws_strbuf sb;
+    ws__sb_init(&sb, p->ctx);
+    ws__sb_appendf(&sb, "%s/themes", p->opt.load.layers_dir);
+    const char *def = keep(p, ws__sb_take(&sb));
+    if (!def)
+        return WS_ERR_NOMEM;
+    if (access(def, F_OK) == 0)
+        p->opt.score.themes_dir = def;
+    else
+        ws__warn(p->ctx, "%s: no theme layers in %s, so no theme scores",
+                 p->doc->path, def);
+    return WS_OK;
+}
+
+static ws_status parse_reference(ws_project *p, const ws_ynode *sc) {
+    static const char *const names[] = {"regio", "gemeente", "invoer"};
+    const char *ref = NULL;
+    ws_status st = ws__yget_str(p->ctx, p->doc, sc, "reference", false, &ref);
+    if (st != WS_OK || !ref)
+        return st;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(ref, names[i]) == 0) {
+            p->opt.score.reference = (ws_reference)i;
+            return WS_OK;
+        }
+    return ws__yerror(p->ctx, p->doc, ws__ymap_get(sc, "reference"),
+                      WS_ERR_FORMAT,
+                      "scoring.reference must be regio, gemeente or invoer, "
+                      "not '%s'",
+                      ref);
+}
+
+static ws_status parse_sensitivity(ws_project *p, const ws_ynode *sc) {
+    const ws_ynode *n = ws__ymap_get(sc, "sensitivity");
+    if (!n)
+        return WS_OK;
+    ws_sensitivity_options *o = &p->opt.sensitivity;
+    double runs = (double)o->runs, seed = (double)o->seed,
+           classes = (double)o->classes;
+    ws_status st;
+    (void)((st = ws__yexpect(p->ctx, p->doc, n, WS_Y_MAP,
+                             "scoring.sensitivity")) ||
+           (st = ws__ycheck_keys(p->ctx, p->doc, n, sensitivity_keys)) ||
+           (st = ws__yget_double(p->ctx, p->doc, n, "runs", false, 1, 100000,
+                                 &runs)) ||
+           (st = ws__yget_double(p->ctx, p->doc, n, "seed", false, 0, 1e15,
+                                 &seed)) ||
+           (st = ws__yget_double(p->ctx, p->doc, n, "weight_spread", false, 0,
+                                 0.99, &o->weight_spread)) ||
+           (st = ws__yget_bool(p->ctx, p->doc, n, "vary_method",
+                               &o->vary_method)) ||
+           (st = ws__yget_double(p->ctx, p->doc, n, "classes", false, 2, 12,
+                                 &classes)) ||
+           (st = ws__yget_double(p->ctx, p->doc, n, "flag_share", false, 0.001,
+                                 1, &o->flag_share)));
+    o->runs = (size_t)runs;
+    o->seed = (uint64_t)seed;
+    o->classes = (size_t)classes;
+    p->opt.run_sensitivity = st == WS_OK;
+    return st;
+}
+
+static ws_status parse_scoring(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *sc = ws__ymap_get(root, "scoring");
+    ws_status st = WS_OK;
+    if (sc)
+        (void)((st = ws__yexpect(p->ctx, p->doc, sc, WS_Y_MAP, "scoring")) ||
+               (st = ws__ycheck_keys(p->ctx, p->doc, sc, scoring_keys)));
+    if (st == WS_OK)
+        st = parse_themes_dir(p, sc);
+    if (st == WS_OK && sc)
+        (void)((st = parse_reference(p, sc)) ||
+               (st = ws__yget_double(p->ctx, p->doc, sc, "min_woningen", false,
+                                     0, 1e9, &p->opt.score.min_dwellings)) ||
+               (st = ws__yget_double(p->ctx, p->doc, sc, "min_inwoners", false,
+                                     0, 1e9, &p->opt.score.min_inwoners)) ||
+               (st = parse_sensitivity(p, sc)));
+    return st;
+}
+
 static ws_status parse_project(ws_project *p, const char *default_dir) {
     const ws_ynode *root = p->doc->root;
     ws_status st = ws__yexpect(p->ctx, p->doc, root, WS_Y_MAP, "project");
@@ -289,6 +388,8 @@ static ws_status parse_project(ws_project *p, const char *default_dir) {
         st = parse_output(p, root);
     if (st == WS_OK)
         st = parse_layers_dir(p, root, default_dir);
+    if (st == WS_OK)
+        st = parse_scoring(p, root);
     return st;
 }
 

@@ -322,32 +322,6 @@ ws_status ws__yexpect(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *node,
                       kind_name(node->kind));
 }
 
-/* Levenshtein distance, capped, to suggest the intended key. */
-static size_t edit_distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = prev + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
                           const char *const *allowed) {
     for (size_t i = 0; i < map->n; i++) {
@@ -360,7 +334,7 @@ ws_status ws__ycheck_keys(ws_ctx *ctx, const ws_ydoc *doc, const ws_ynode *map,
                 ok = true;
                 break;
             }
-            size_t d = edit_distance(k, *a);
+            size_t d = ws__edit_distance(k, *a);
             if (d < bestd) {
                 bestd = d;
                 best = *a;

@@ -77,6 +77,8 @@ size_t ws__strlcpy(char *dst, const char *src, size_t dst_size);
 bool ws__streq_nocase(const char *a, const char *b);
 /* Final path component (no allocation). */
 const char *ws__basename(const char *path);
+/* Levenshtein distance between two names; 99 when one is over 63 bytes. */
+size_t ws__edit_distance(const char *a, const char *b);
 
 /* --- growable string buffer --- */
 typedef struct ws_strbuf {

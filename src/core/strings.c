@@ -1,6 +1,7 @@
 /* Small string helpers and a growable string buffer used to build messages,
  * SQL filters and metadata. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,4 +90,71 @@ void ws__sb_free(ws_strbuf *sb) {
     ws__free(sb->ctx, sb->data);
     ws_ctx *ctx = sb->ctx;
     ws__sb_init(sb, ctx);
+}
+
+/* Levenshtein distance (99 for names over 63 bytes), to suggest the
+ * intended name in "did you mean" messages. */
+size_t ws__edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+size_t ws_format_number(char *buf, size_t size, double v, int decimals) {
+    if (!buf || size == 0)
+        return 0;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    if (!isfinite(v) || fabs(v) >= 1e15)
+        return (size_t)snprintf(buf, size, "%s", isnan(v) ? "-" : "∞");
+    double scale = pow(10.0, decimals);
+    double r = round(fabs(v) * scale); /* half away from zero */
+    bool negative = v < 0 && r > 0;
+    char digits[40];
+    snprintf(digits, sizeof digits, "%.0f", r);
+    size_t len = strlen(digits);
+    /* at least one digit before the comma */
+    char padded[48];
+    size_t need = (size_t)decimals + 1;
+    size_t pad = len < need ? need - len : 0;
+    memset(padded, '0', pad);
+    memcpy(padded + pad, digits, len + 1);
+    len += pad;
+    size_t int_len = len - (size_t)decimals, o = 0;
+    char out[80];
+    if (negative)
+        out[o++] = '-';
+    for (size_t i = 0; i < int_len; i++) {
+        if (i > 0 && (int_len - i) % 3 == 0)
+            out[o++] = '.';
+        out[o++] = padded[i];
+    }
+    if (decimals > 0) {
+        out[o++] = ',';
+        memcpy(out + o, padded + int_len, (size_t)decimals);
+        o += (size_t)decimals;
+    }
+    out[o] = '\0';
+    return ws__strlcpy(buf, out, size) < size ? o : size - 1;
 }

@@ -168,6 +168,36 @@ static ws_status write_missing(gpkg_writer *w) {
     return st;
 }
 
+/* What every indicator and score column means: label, definition, unit,
+ * direction, weight and normalisation, from the theme layers. Legends,
+ * reports and `wijkscan explain` read it. */
+static ws_status write_descriptions(gpkg_writer *w) {
+    static const char *const fields[] = {
+        "kolom",    "thema",        "label", "definitie", "eenheid",
+        "richting", "normalisatie", "bron",  "gewicht",   NULL};
+    static OGRFieldType types[] = {OFTString, OFTString, OFTString,
+                                   OFTString, OFTString, OFTString,
+                                   OFTString, OFTString, OFTReal};
+    if (w->ds->ncolinfo == 0)
+        return WS_OK;
+    OGRLayerH l = create_table(w, "wijkscan_indicatoren", fields, types);
+    if (!l)
+        return gdal_fail(w, "creating table wijkscan_indicatoren");
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < w->ds->ncolinfo; i++) {
+        const ws__colinfo *c = &w->ds->colinfo[i];
+        char weight[64];
+        if (isfinite(c->gewicht))
+            ws__format_double(c->gewicht, weight, sizeof weight);
+        const char *v[9] = {
+            c->kolom,        c->thema,   c->label,
+            c->definitie,    c->eenheid, c->richting,
+            c->normalisatie, c->bron,    isfinite(c->gewicht) ? weight : NULL};
+        st = add_row(w, l, v, 9);
+    }
+    return st;
+}
+
 static ws_status create_fields(gpkg_writer *w, OGRLayerH l, const ws_table *t,
                                const size_t *order, size_t n) {
     for (size_t i = 0; i < n; i++) {
@@ -267,6 +297,8 @@ static ws_status write_all(gpkg_writer *w, const ws_export_options *opt) {
         st = write_inputs(w);
     if (st == WS_OK)
         st = write_missing(w);
+    if (st == WS_OK)
+        st = write_descriptions(w);
     if (st == WS_OK && GDALDatasetCommitTransaction(w->out) != OGRERR_NONE)
         st = gdal_fail(w, "committing");
     return st;

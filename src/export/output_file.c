@@ -183,9 +183,11 @@ ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
         for (size_t c = 0; c < t->ncols; c++)
             if (t->cols[c].role == WS_ROLE_KEY && key_rank(&t->cols[c]) == k)
                 (*order)[(*n)++] = c;
-    for (int role = WS_ROLE_INDICATOR; role <= WS_ROLE_STATISTIC; role++)
+    static const ws_colrole roles[] = {WS_ROLE_SCORE, WS_ROLE_INDICATOR,
+                                       WS_ROLE_NORMALISED, WS_ROLE_STATISTIC};
+    for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++)
         for (size_t c = 0; c < t->ncols; c++)
-            if (t->cols[c].role == role)
+            if (t->cols[c].role == roles[k])
                 (*order)[(*n)++] = c;
     return WS_OK;
 }

@@ -41,6 +41,17 @@ static void level_free(ws_ctx *ctx, ws__level *lv) {
     ws__table_free(lv->table);
 }
 
+static void colinfo_free(ws_ctx *ctx, ws__colinfo *c) {
+    ws__free(ctx, c->kolom);
+    ws__free(ctx, c->thema);
+    ws__free(ctx, c->label);
+    ws__free(ctx, c->definitie);
+    ws__free(ctx, c->eenheid);
+    ws__free(ctx, c->richting);
+    ws__free(ctx, c->normalisatie);
+    ws__free(ctx, c->bron);
+}
+
 void ws_dataset_free(ws_dataset *ds) {
     if (!ds)
         return;
@@ -75,6 +86,9 @@ void ws_dataset_free(ws_dataset *ds) {
         ws__free(ctx, ds->params[i].value);
     }
     ws__free(ctx, ds->params);
+    for (size_t i = 0; i < ds->ncolinfo; i++)
+        colinfo_free(ctx, &ds->colinfo[i]);
+    ws__free(ctx, ds->colinfo);
     ws__free(ctx, ds);
 }
 
@@ -209,6 +223,30 @@ ws_status ws__dataset_set_param(ws_dataset *ds, const char *key,
     p->key = ws__strdup(ds->ctx, key);
     p->value = ws__strdup(ds->ctx, buf);
     return (p->key && p->value) ? WS_OK : WS_ERR_NOMEM;
+}
+
+static char *dup_or_null(ws_ctx *ctx, const char *s, bool *ok) {
+    char *d = s ? ws__strdup(ctx, s) : NULL;
+    *ok = *ok && (d || !s);
+    return d;
+}
+
+ws_status ws__dataset_add_colinfo(ws_dataset *ds, const ws__colinfo *in) {
+    if (ws__reserve(ds->ctx, (void **)&ds->colinfo, &ds->colinfocap,
+                    ds->ncolinfo + 1, sizeof *ds->colinfo) != WS_OK)
+        return WS_ERR_NOMEM;
+    bool ok = true;
+    ws__colinfo c = {dup_or_null(ds->ctx, in->kolom, &ok),
+                     dup_or_null(ds->ctx, in->thema, &ok),
+                     dup_or_null(ds->ctx, in->label, &ok),
+                     dup_or_null(ds->ctx, in->definitie, &ok),
+                     dup_or_null(ds->ctx, in->eenheid, &ok),
+                     dup_or_null(ds->ctx, in->richting, &ok),
+                     dup_or_null(ds->ctx, in->normalisatie, &ok),
+                     dup_or_null(ds->ctx, in->bron, &ok),
+                     in->gewicht};
+    ds->colinfo[ds->ncolinfo++] = c; /* freed with the dataset even if !ok */
+    return ok ? WS_OK : WS_ERR_NOMEM;
 }
 
 ws_status ws__level_init(ws_dataset *ds, ws_level level) {

@@ -20,12 +20,14 @@ typedef struct ws_column {
     bool integer;     /* REAL column whose values are whole numbers */
 } ws_column;
 
-/* What a column is; the export writes keys, then indicators, then the
- * carried statistics. */
+/* What a column is; the export writes keys, then the theme scores, the
+ * indicators, the normalised indicators and the carried statistics. */
 typedef enum ws_colrole {
     WS_ROLE_KEY = 0,
     WS_ROLE_INDICATOR = 1,
-    WS_ROLE_STATISTIC = 2
+    WS_ROLE_STATISTIC = 2,
+    WS_ROLE_SCORE = 3,     /* score_*, rang_*, gevoeligheid_* */
+    WS_ROLE_NORMALISED = 4 /* norm_* */
 } ws_colrole;
 
 struct ws_table {
@@ -110,6 +112,14 @@ typedef struct ws__param {
     char *key, *value;
 } ws__param;
 
+/* Description of an indicator or score column, for the table
+ * wijkscan_indicatoren (and so for legends, reports and `explain`). */
+typedef struct ws__colinfo {
+    char *kolom, *thema, *label, *definitie, *eenheid, *richting, *normalisatie,
+        *bron;
+    double gewicht; /* NaN when not weighted */
+} ws__colinfo;
+
 struct ws_dataset {
     ws_ctx *ctx;
     ws__level levels[WS_LEVEL_COUNT];
@@ -122,6 +132,8 @@ struct ws_dataset {
     size_t ninputs, inputcap;
     ws__param *params;
     size_t nparams, paramcap;
+    ws__colinfo *colinfo;
+    size_t ncolinfo, colinfocap;
     /* data-quality counts, reported and written to the metadata */
     size_t n_outside;          /* dwellings in no buurt */
     size_t n_invalid_repaired; /* polygons repaired with MakeValid */
@@ -134,6 +146,8 @@ ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
 ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
                                    float opp, int16_t bouwjaar,
                                    uint64_t pand_id);
+/* Describe a column (strings are copied; NULL stays NULL). */
+ws_status ws__dataset_add_colinfo(ws_dataset *ds, const ws__colinfo *info);
 /* Index of a category, added if absent. */
 ws_status ws__dataset_category(ws_dataset *ds, const char *name, size_t *idx);
 ws_status ws__dataset_add_amenity(ws_dataset *ds, double x, double y,

@@ -16,7 +16,7 @@
 #endif
 
 static const char *const stage_names[WS_STAGE_COUNT] = {
-    "load", "join", "access", "aggregate", "export"};
+    "load", "join", "access", "aggregate", "score", "export"};
 
 const char *ws_stage_name(ws_stage s) {
     return (unsigned)s < WS_STAGE_COUNT ? stage_names[s] : "?";
@@ -30,6 +30,8 @@ void ws_pipeline_options_init(ws_pipeline_options *opt) {
     ws_join_options_init(&opt->join);
     ws_access_options_init(&opt->access);
     ws_aggregate_options_init(&opt->aggregate);
+    ws_score_options_init(&opt->score);
+    ws_sensitivity_options_init(&opt->sensitivity);
     ws_export_options_init(&opt->output);
 }
 
@@ -121,6 +123,10 @@ static void config_hash(ws_ctx *ctx, const ws_pipeline_options *o,
     h = fnv(h, &o->load.amenity_margin, sizeof o->load.amenity_margin);
     h = fnv(h, o->aggregate.radii, o->aggregate.n_radii * sizeof(double));
     h = fnv(h, &o->access.metric, sizeof o->access.metric);
+    h = fnv_layers(ctx, h, o->score.themes_dir);
+    h = fnv(h, &o->score.reference, sizeof o->score.reference);
+    h = fnv(h, &o->score.min_dwellings, sizeof o->score.min_dwellings);
+    h = fnv(h, &o->score.min_inwoners, sizeof o->score.min_inwoners);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -147,6 +153,12 @@ static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
         return ws_access(ctx, ds, &opt->access);
     case WS_STAGE_AGGREGATE:
         return ws_aggregate(ctx, ds, &opt->aggregate);
+    case WS_STAGE_SCORE: {
+        ws_status st = ws_score(ctx, ds, &opt->score);
+        if (st == WS_OK && opt->run_sensitivity && opt->score.themes_dir)
+            st = ws_sensitivity(ctx, ds, &opt->score, &opt->sensitivity);
+        return st;
+    }
     case WS_STAGE_EXPORT:
         return out->gpkg_path || out->csv_dir ? ws_export(ctx, ds, out) : WS_OK;
     case WS_STAGE_LOAD:

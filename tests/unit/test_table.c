@@ -443,6 +443,12 @@ static void test_missing_keys_and_labels(void **state) {
          "code niet gevonden in de gekoppelde tabel"},
         {WS_MISSING_SUPPRESSED, 10, "te_weinig",
          "te weinig woningen of inwoners"},
+        {WS_MISSING_LOW_COVERAGE, 11, "onvoldoende_dekking",
+         "te weinig indicatoren met een waarde"},
+        {WS_MISSING_UNDEFINED, 12, "niet_berekenbaar",
+         "niet te berekenen (deling door nul)"},
+        {WS_MISSING_NOT_IN_INPUT, 13, "niet_in_invoer",
+         "kolom ontbreekt in de invoer"},
     };
     size_t n = sizeof rows / sizeof rows[0];
     /* every reason of the X-macro table is listed above */
