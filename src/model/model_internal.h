@@ -163,6 +163,10 @@ ws_status ws__level_init(ws_dataset *ds, ws_level level);
 ws_status ws__level_add_region_take(ws_dataset *ds, ws_level level,
                                     GEOSGeometry *geom, size_t *row);
 const char *ws__level_code_col(ws_level level);
+/* Keep only the buurten, wijken and gemeenten of the selection (a
+ * ws_selection from filter.h); the regio row stays. */
+struct ws_selection;
+ws_status ws__dataset_restrict(ws_dataset *ds, const struct ws_selection *sel);
 const char *ws__level_name_col(ws_level level);
 
 #endif /* WS_MODEL_INTERNAL_H */

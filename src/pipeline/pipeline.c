@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../filter/filter.h"
 #include "../model/model_internal.h"
 #include "wijkscan/pipeline.h"
 
@@ -127,6 +128,8 @@ static void config_hash(ws_ctx *ctx, const ws_pipeline_options *o,
     h = fnv(h, &o->score.reference, sizeof o->score.reference);
     h = fnv(h, &o->score.min_dwellings, sizeof o->score.min_dwellings);
     h = fnv(h, &o->score.min_inwoners, sizeof o->score.min_inwoners);
+    if (o->run_sensitivity)
+        h = fnv(h, &o->sensitivity, sizeof o->sensitivity);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
 }
 
@@ -142,6 +145,25 @@ static void summarise(const ws_ctx *ctx, const ws_dataset *ds,
     s->warnings = ws_ctx_warning_count(ctx);
 }
 
+/* With reference frame "invoer" the run reads the whole input, so every
+ * buurt in it forms the frame; the selection is applied after scoring. */
+static bool frame_is_whole_input(const ws_pipeline_options *opt) {
+    return opt->score.themes_dir && opt->score.reference == WS_REF_INPUT &&
+           opt->load.n_gemeenten > 0;
+}
+
+static ws_status score_stage(ws_ctx *ctx, ws_dataset *ds,
+                             const ws_pipeline_options *opt) {
+    ws_status st = ws_score(ctx, ds, &opt->score);
+    if (st == WS_OK && opt->run_sensitivity && opt->score.themes_dir)
+        st = ws_sensitivity(ctx, ds, &opt->score, &opt->sensitivity);
+    if (st == WS_OK && frame_is_whole_input(opt)) {
+        ws_selection sel = {opt->load.gemeenten, opt->load.n_gemeenten};
+        st = ws__dataset_restrict(ds, &sel);
+    }
+    return st;
+}
+
 /* The stages after load, each on the loaded dataset. */
 static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
                            const ws_pipeline_options *opt,
@@ -153,12 +175,8 @@ static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
         return ws_access(ctx, ds, &opt->access);
     case WS_STAGE_AGGREGATE:
         return ws_aggregate(ctx, ds, &opt->aggregate);
-    case WS_STAGE_SCORE: {
-        ws_status st = ws_score(ctx, ds, &opt->score);
-        if (st == WS_OK && opt->run_sensitivity && opt->score.themes_dir)
-            st = ws_sensitivity(ctx, ds, &opt->score, &opt->sensitivity);
-        return st;
-    }
+    case WS_STAGE_SCORE:
+        return score_stage(ctx, ds, opt);
     case WS_STAGE_EXPORT:
         return out->gpkg_path || out->csv_dir ? ws_export(ctx, ds, out) : WS_OK;
     case WS_STAGE_LOAD:
@@ -181,8 +199,14 @@ ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
     ws_export_options out = opt->output;
     out.config_hash = s->config_hash;
     ws_dataset *ds = NULL;
+    ws_load_options load = opt->load;
+    if (frame_is_whole_input(opt)) {
+        load.gemeenten = NULL;
+        load.n_gemeenten = 0;
+        load.region_name = "alle buurten in de invoer (vergelijkingskader)";
+    }
     double t = now_seconds();
-    ws_status st = ws_load(ctx, &opt->load, &ds);
+    ws_status st = ws_load(ctx, &load, &ds);
     s->seconds[WS_STAGE_LOAD] = now_seconds() - t;
     for (int stage = WS_STAGE_JOIN; st == WS_OK && stage < WS_STAGE_COUNT;
          stage++) {
