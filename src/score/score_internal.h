@@ -37,7 +37,10 @@ typedef struct ws__scorer {
     ws_dataset *ds;
     ws_themes *th;
     const ws_score_options *opt;
-    bool warn;     /* warn about columns missing from the inputs */
+    /* The first scoring of this dataset: warn about columns missing from
+     * the inputs, refuse computed indicators named like a column. Later
+     * passes (sensitivity) find the columns the first one wrote. */
+    bool first;
     size_t *order; /* indicators in computation order */
     ws__scored_level lev[WS_SCORED_LEVELS];
 } ws__scorer;
@@ -45,7 +48,7 @@ typedef struct ws__scorer {
 /* Load the themes, check every name against the data, compute the raw
  * values and the suppression flags of every scored level. */
 ws_status ws__scorer_init(ws__scorer *s, ws_ctx *ctx, ws_dataset *ds,
-                          const ws_score_options *opt, bool warn);
+                          const ws_score_options *opt, bool first);
 void ws__scorer_free(ws__scorer *s);
 
 /* Normalise and combine for `nlevels` levels (buurt first), with variant

@@ -54,7 +54,7 @@ static ws_status check_ref(ws__scorer *s, const ws_expr *e,
                           "indicator '%s': no column '%s' in the data (did "
                           "you mean '%s'?)",
                           ind->name, e->name, near);
-    if (s->warn)
+    if (s->first)
         ws__info(s->ctx,
                  "%s:%zu:%zu: indicator '%s': column '%s' is in none of the "
                  "inputs",
@@ -106,7 +106,7 @@ static ws_status check_names(ws__scorer *s) {
         const ws_indicator *ind = &s->th->ind[i];
         bool plain = ind->value->op == WS_EXPR_REF &&
                      strcmp(ind->value->name, ind->name) == 0;
-        if (!plain && column_anywhere(s->ds, ind->name))
+        if (s->first && !plain && column_anywhere(s->ds, ind->name))
             st = ws__yerror(s->ctx, ind->doc, ws__ymap_get(ind->node, "name"),
                             WS_ERR_FORMAT,
                             "indicator '%s' is computed, but the data "
@@ -122,7 +122,7 @@ static ws_status check_names(ws__scorer *s) {
                            ind->name);
     }
     const char *list = ws__sb_str(&absent);
-    if (st == WS_OK && s->warn && list && *list)
+    if (st == WS_OK && s->first && list && *list)
         ws__warn(s->ctx,
                  "indicators without values, because a column they need is "
                  "in none of the inputs (%s; -v says which): %s",
@@ -211,9 +211,9 @@ static ws_status init_level(ws__scorer *s, int l) {
 }
 
 ws_status ws__scorer_init(ws__scorer *s, ws_ctx *ctx, ws_dataset *ds,
-                          const ws_score_options *opt, bool warn) {
+                          const ws_score_options *opt, bool first) {
     memset(s, 0, sizeof *s);
-    s->warn = warn;
+    s->first = first;
     s->ctx = ctx;
     s->ds = ds;
     s->opt = opt;
