@@ -1,5 +1,6 @@
 /* Allocation failure through a whole small run: the context's allocator
  * fails the N-th allocation, for N = 0, 1, 2, … until the run succeeds.
+ * The run includes theme scores and a short sensitivity analysis.
  * Every failure must end in WS_ERR_NOMEM (never a crash or another error),
  * and every block wijkscan allocated must be freed again. */
 #include <setjmp.h>
@@ -21,6 +22,10 @@
 static void fill_options(ws_pipeline_options *o, ws_input *voorz) {
     ws_pipeline_options_init(o);
     o->load.layers_dir = WS_SOURCE_DIR "/layers";
+    /* theme scores and the sensitivity analysis take part too */
+    o->score.themes_dir = WS_SOURCE_DIR "/layers/themes";
+    o->run_sensitivity = true;
+    o->sensitivity.runs = 3;
     o->load.bag.path = DATA "bag.geojson";
     o->load.buurten.path = DATA "buurten.geojson";
     memset(voorz, 0, sizeof *voorz);
