@@ -69,6 +69,12 @@ struct ws_themes {
     size_t nexprs, exprcap;
 };
 
+/* One theme layer from memory, checked as ws_themes_load() checks a
+ * directory (for the fuzzer). */
+ws_status ws__themes_parse_buffer(ws_ctx *ctx, const char *name,
+                                  const unsigned char *data, size_t len,
+                                  ws_themes **out);
+
 /* Resolve indicator references and check for cycles; `order` receives the
  * indicators in an order in which each comes after the ones it uses. */
 ws_status ws__themes_order(ws_themes *th, size_t *order);

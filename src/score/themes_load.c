@@ -544,16 +544,9 @@ static ws_status load_files(ws_themes *th, const char *dir) {
     return st;
 }
 
-ws_status ws_themes_load(ws_ctx *ctx, const char *dir, ws_themes **out) {
-    if (!ctx || !dir || !out)
-        return WS_ERR_INVALID_ARG;
-    *out = NULL;
-    ws_themes *th = ws__calloc(ctx, 1, sizeof *th);
-    if (!th)
-        return WS_ERR_NOMEM;
-    th->ctx = ctx;
-    th->dir = ws__strdup(ctx, dir);
-    ws_status st = th->dir ? load_files(th, dir) : WS_ERR_NOMEM;
+/* Checks over every file, once all are read; frees the set on error. */
+static ws_status finish_load(ws_ctx *ctx, ws_themes *th, ws_status st,
+                             ws_themes **out) {
     if (st == WS_OK)
         st = check_unique_names(th);
     if (st == WS_OK)
@@ -574,6 +567,43 @@ ws_status ws_themes_load(ws_ctx *ctx, const char *dir, ws_themes **out) {
     }
     *out = th;
     return WS_OK;
+}
+
+static ws_themes *new_set(ws_ctx *ctx, const char *dir) {
+    ws_themes *th = ws__calloc(ctx, 1, sizeof *th);
+    if (th) {
+        th->ctx = ctx;
+        th->dir = ws__strdup(ctx, dir);
+    }
+    return th;
+}
+
+ws_status ws_themes_load(ws_ctx *ctx, const char *dir, ws_themes **out) {
+    if (!ctx || !dir || !out)
+        return WS_ERR_INVALID_ARG;
+    *out = NULL;
+    ws_themes *th = new_set(ctx, dir);
+    if (!th)
+        return WS_ERR_NOMEM;
+    ws_status st = th->dir ? load_files(th, dir) : WS_ERR_NOMEM;
+    return finish_load(ctx, th, st, out);
+}
+
+ws_status ws__themes_parse_buffer(ws_ctx *ctx, const char *name,
+                                  const unsigned char *data, size_t len,
+                                  ws_themes **out) {
+    *out = NULL;
+    ws_themes *th = new_set(ctx, name);
+    if (!th)
+        return WS_ERR_NOMEM;
+    ws_status st = th->dir ? ws__reserve(ctx, (void **)&th->docs, &(size_t){0},
+                                         1, sizeof *th->docs)
+                           : WS_ERR_NOMEM;
+    if (st == WS_OK)
+        st = ws__yaml_load_buffer(ctx, name, data, len, &th->docs[0]);
+    if (st == WS_OK)
+        st = parse_file(th, th->docs[th->ndocs++]);
+    return finish_load(ctx, th, st, out);
 }
 
 void ws_themes_free(ws_themes *th) {
