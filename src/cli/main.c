@@ -116,14 +116,67 @@ static void print_summary(const ws_run_summary *s, const ws_pipeline_options *o,
         printf("wijkscan: CSV: %s/\n", o->output.csv_dir);
 }
 
+/* Per theme: how many buurten are sensitive, and the widest rank range. */
+static void print_sensitivity(const ws_dataset *ds) {
+    const ws_table *t = ws_dataset_level_ref(ds, WS_LEVEL_BUURT);
+    static const char prefix[] = "gevoeligheid_", suffix[] = "_vlag";
+    for (size_t c = 0; c < ws_table_ncols(t); c++) {
+        const char *col = ws_table_col_name(t, c);
+        size_t len = strlen(col);
+        if (strncmp(col, prefix, sizeof prefix - 1) != 0 ||
+            len < sizeof prefix + sizeof suffix ||
+            strcmp(col + len - (sizeof suffix - 1), suffix) != 0)
+            continue;
+        char theme[128], name[160];
+        snprintf(theme, sizeof theme, "%.*s",
+                 (int)(len - (sizeof prefix - 1) - (sizeof suffix - 1)),
+                 col + sizeof prefix - 1);
+        long c_flag = (long)c;
+        snprintf(name, sizeof name, "gevoeligheid_%s_rang_p05", theme);
+        long c_lo = ws_table_find(t, name);
+        snprintf(name, sizeof name, "gevoeligheid_%s_rang_p95", theme);
+        long c_hi = ws_table_find(t, name);
+        if (c_lo < 0 || c_hi < 0)
+            continue;
+        size_t n = 0, scored = 0, widest = 0;
+        double lo_w = 0, hi_w = 0;
+        for (size_t r = 0; r < ws_table_nrows(t); r++) {
+            const char *f = ws_table_get_text(t, (size_t)c_flag, r);
+            double lo, hi;
+            if (!f || strcmp(f, "niet_gescoord") == 0)
+                continue;
+            scored++;
+            n += strcmp(f, "gevoelig") == 0;
+            ws_table_get_real(t, (size_t)c_lo, r, &lo);
+            ws_table_get_real(t, (size_t)c_hi, r, &hi);
+            if (hi - lo > hi_w - lo_w) {
+                widest = r;
+                lo_w = lo;
+                hi_w = hi;
+            }
+        }
+        printf("wijkscan: gevoeligheid %s: %zu van %zu buurten gevoelig",
+               themes[k], n, scored);
+        if (scored)
+            printf("; grootste spreiding: %s %s (rang %.0f tot %.0f)",
+                   ws_table_get_text(t, 0, widest),
+                   ws_table_get_text(t, 1, widest), lo_w, hi_w);
+        printf("\n");
+    }
+}
+
 static int run_pipeline(ws_ctx *ctx, const ws_pipeline_options *o,
                         const cli_args *a, cli_progress *p) {
     ws_run_summary s;
-    ws_status st = ws_pipeline_run(ctx, o, &s, NULL);
+    ws_dataset *ds = NULL;
+    ws_status st = ws_pipeline_run(ctx, o, &s, o->run_sensitivity ? &ds : NULL);
     cli_progress_done(p);
     if (st != WS_OK)
         return fail(ctx, st, p);
     print_summary(&s, o, a);
+    if (ds && !a->quiet)
+        print_sensitivity(ds);
+    ws_dataset_free(ds);
     return WS_EXIT_OK;
 }
 
