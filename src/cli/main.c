@@ -155,8 +155,8 @@ static void print_sensitivity(const ws_dataset *ds) {
                 hi_w = hi;
             }
         }
-        printf("wijkscan: gevoeligheid %s: %zu van %zu buurten gevoelig",
-               themes[k], n, scored);
+        printf("wijkscan: gevoeligheid %s: %zu van %zu buurten gevoelig", theme,
+               n, scored);
         if (scored)
             printf("; grootste spreiding: %s %s (rang %.0f tot %.0f)",
                    ws_table_get_text(t, 0, widest),
