@@ -211,7 +211,7 @@ void ws__expr_format(const ws_expr *e, ws_strbuf *sb) {
         return;
     }
     if (e->op == WS_EXPR_NUM) {
-        ws__sb_appendf(sb, "%g", e->num);
+        ws__sb_appendf(sb, "%.15g", e->num); /* %g rounded 1234567 */
         return;
     }
     ws__sb_appendf(sb, "%s(", names[e->op]);

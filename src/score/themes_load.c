@@ -109,12 +109,16 @@ static ws_status parse_operation(parser *p, const ws_ynode *n, int depth,
         ws__yexpect(p->ctx, p->doc, args, WS_Y_SEQ, "a list of operands");
     if (st != WS_OK)
         return st;
-    if (args->n < expr_ops[k].min_args || args->n > expr_ops[k].max_args)
-        return ws__yerror(p->ctx, p->doc, args, WS_ERR_FORMAT,
-                          expr_ops[k].min_args == expr_ops[k].max_args
-                              ? "'%s' takes %zu operands, not %zu"
-                              : "'%s' takes at least %zu operands, not %zu",
-                          key, expr_ops[k].min_args, args->n);
+    if (args->n < expr_ops[k].min_args || args->n > expr_ops[k].max_args) {
+        bool few = args->n < expr_ops[k].min_args;
+        return ws__yerror(
+            p->ctx, p->doc, args, WS_ERR_FORMAT,
+            expr_ops[k].min_args == expr_ops[k].max_args
+                ? "'%s' takes %zu operands, not %zu"
+            : few ? "'%s' takes at least %zu operands, not %zu"
+                  : "'%s' takes at most %zu operands, not %zu",
+            key, few ? expr_ops[k].min_args : expr_ops[k].max_args, args->n);
+    }
     ws_expr *e = new_expr(p, expr_ops[k].op, n);
     if (!e)
         return WS_ERR_NOMEM;
@@ -469,16 +473,16 @@ static int compare_themes(const void *a, const void *b) {
     return strcmp(x->name, y->name);
 }
 
-/* Sorting moves the themes, so indicators' theme indices are renumbered. */
+/* Sorting moves the themes, so indicators' theme indices are renumbered.
+ * Names are unique by now, so the order is total. Runs before
+ * link_composites(), which then stores the sorted indices of the members
+ * (sorting after linking left composites pointing at the old positions). */
 static ws_status sort_themes(ws_themes *th) {
-    for (size_t i = 0; i < th->nthemes; i++)
-        th->themes[i].order = th->themes[i].order * 1000000 + (long)i;
     qsort(th->themes, th->nthemes, sizeof *th->themes, compare_themes);
     for (size_t i = 0; i < th->nthemes; i++) {
         const ws_theme *t = &th->themes[i];
         for (size_t m = 0; !t->composite && m < t->nmembers; m++)
             th->ind[t->members[m]].theme = i;
-        th->themes[i].order /= 1000000;
     }
     return WS_OK;
 }
@@ -550,11 +554,11 @@ static ws_status finish_load(ws_ctx *ctx, ws_themes *th, ws_status st,
     if (st == WS_OK)
         st = check_unique_names(th);
     if (st == WS_OK)
+        st = sort_themes(th); /* before linking: members are indices */
+    if (st == WS_OK)
         st = link_composites(th);
     if (st == WS_OK)
         st = check_theme_weights(th);
-    if (st == WS_OK)
-        st = sort_themes(th);
     size_t *order = NULL;
     if (st == WS_OK) {
         order = ws__malloc(ctx, (th->nind ? th->nind : 1) * sizeof *order);
