@@ -12,10 +12,12 @@
  * Columns written per buurt, wijk and gemeente (the regio row carries no
  * CBS statistics and is not scored):
  * - `<indicator>`: the raw value of an indicator computed by an expression;
- * - `norm_<indicator>`: its normalised score, 0 (worst) … 1 (best);
+ * - `norm_<indicator>`: its normalised score, 0 (worst) … 1 (best), also
+ *   for regions too small to score (against the frame they are not part of);
  * - `score_<theme>`: the mark 1.0–10.0 (one decimal);
  * - `score_<theme>_dekking`: the share of the theme's weight that had a
- *   value (0–1);
+ *   value (0–1); for a composite that is the weight of the member themes
+ *   with a score, so 0 for a region too small to score;
  * - `score_<theme>_vlag`: `ok`, `te_weinig` (fewer dwellings or inwoners
  *   than the minimum: not scored, not ranked), `onvoldoende_dekking` or
  *   `geen_gegevens`;
