@@ -77,6 +77,9 @@ size_t ws__strlcpy(char *dst, const char *src, size_t dst_size);
 bool ws__streq_nocase(const char *a, const char *b);
 /* Final path component (no allocation). */
 const char *ws__basename(const char *path);
+/* splitmix64: next 64 random bits, and a double uniform in [0, 1). */
+uint64_t ws__rng_next(uint64_t *state);
+double ws__rng_unit(uint64_t *state);
 /* Levenshtein distance between two names; 99 when one is over 63 bytes. */
 size_t ws__edit_distance(const char *a, const char *b);
 

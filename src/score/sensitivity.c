@@ -23,18 +23,6 @@ void ws_sensitivity_options_init(ws_sensitivity_options *opt) {
     opt->flag_share = 0.25;
 }
 
-/* splitmix64: small, fast, and the same sequence on every platform. */
-static uint64_t next_u64(uint64_t *state) {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *state) {
-    return (double)(next_u64(state) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 typedef struct mc {
     ws__scorer *s;
     const ws_sensitivity_options *o;
@@ -85,7 +73,7 @@ static void mc_free(mc *m) {
 
 static double factor(mc *m, uint64_t *rng) {
     double a = m->o->weight_spread;
-    return 1 - a + 2 * a * uniform(rng);
+    return 1 - a + 2 * a * ws__rng_unit(rng);
 }
 
 /* One draw of weights and methods. */
@@ -97,7 +85,7 @@ static void draw_variant(mc *m, uint64_t *rng) {
         m->weight[i] = th->ind[i].weight * factor(m, rng);
         m->method[i] = th->ind[i].norm.method;
         if (m->o->vary_method && m->method[i] != WS_NORM_THRESHOLD)
-            m->method[i] = relative[next_u64(rng) % 3];
+            m->method[i] = relative[ws__rng_next(rng) % 3];
     }
     for (size_t t = 0; t < m->nt; t++)
         for (size_t k = 0; k < th->themes[t].nmembers; k++)

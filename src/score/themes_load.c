@@ -292,17 +292,26 @@ static ws_status add_member(parser *p, ws_theme *t, size_t idx, double w) {
     return st;
 }
 
+/* The non-empty list under `key` ("indicators", "themes"). */
+static ws_status member_list(parser *p, const ws_ynode *root, const char *key,
+                             const char *what, const ws_ynode **list) {
+    *list = ws__ymap_get(root, key);
+    if (!*list)
+        return ws__yerror(p->ctx, p->doc, root, WS_ERR_FORMAT,
+                          "missing required key '%s'", key);
+    char expected[64];
+    snprintf(expected, sizeof expected, "a list of %s", key);
+    ws_status st = ws__yexpect(p->ctx, p->doc, *list, WS_Y_SEQ, expected);
+    if (st == WS_OK && (*list)->n == 0)
+        st = ws__yerror(p->ctx, p->doc, *list, WS_ERR_FORMAT, "%s", what);
+    return st;
+}
+
 static ws_status parse_indicators(parser *p, const ws_ynode *root,
                                   size_t theme) {
-    const ws_ynode *list = ws__ymap_get(root, "indicators");
-    if (!list)
-        return ws__yerror(p->ctx, p->doc, root, WS_ERR_FORMAT,
-                          "missing required key 'indicators'");
-    ws_status st =
-        ws__yexpect(p->ctx, p->doc, list, WS_Y_SEQ, "a list of indicators");
-    if (st == WS_OK && list->n == 0)
-        st = ws__yerror(p->ctx, p->doc, list, WS_ERR_FORMAT,
-                        "a theme needs at least one indicator");
+    const ws_ynode *list;
+    ws_status st = member_list(p, root, "indicators",
+                               "a theme needs at least one indicator", &list);
     for (size_t i = 0; st == WS_OK && i < list->n; i++) {
         st = parse_indicator(p, list->items[i], theme);
         if (st == WS_OK)
@@ -315,15 +324,9 @@ static ws_status parse_indicators(parser *p, const ws_ynode *root,
 /* Composite members are stored by name until every file is read. */
 static ws_status parse_composite_members(parser *p, const ws_ynode *root,
                                          ws_theme *t) {
-    const ws_ynode *list = ws__ymap_get(root, "themes");
-    if (!list)
-        return ws__yerror(p->ctx, p->doc, root, WS_ERR_FORMAT,
-                          "missing required key 'themes'");
-    ws_status st =
-        ws__yexpect(p->ctx, p->doc, list, WS_Y_SEQ, "a list of themes");
-    if (st == WS_OK && list->n == 0)
-        st = ws__yerror(p->ctx, p->doc, list, WS_ERR_FORMAT,
-                        "a composite needs at least one theme");
+    const ws_ynode *list;
+    ws_status st = member_list(p, root, "themes",
+                               "a composite needs at least one theme", &list);
     for (size_t i = 0; st == WS_OK && i < list->n; i++) {
         const ws_ynode *m = list->items[i];
         double w = 1;

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "../../src/access/kdtree.h"
+#include "../../src/core/core_internal.h"
 
 enum { RUNS = 5, TOWNS = 40 };
 
@@ -28,23 +29,13 @@ static const double kMinY = 300000.0, kMaxY = 620000.0;
 /* ------------------------------------------------------------------------ */
 /* Data                                                                      */
 
-static uint64_t rng_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static double rng_unit(uint64_t *s) {
-    return (double)(rng_next(s) >> 11) * 0x1.0p-53;
-}
-
 static double rng_range(uint64_t *s, double lo, double hi) {
-    return lo + (hi - lo) * rng_unit(s);
+    return lo + (hi - lo) * ws__rng_unit(s);
 }
 
 static double rng_bump(uint64_t *s, double sd) {
-    return (rng_unit(s) + rng_unit(s) + rng_unit(s) - 1.5) * 2.0 * sd;
+    return (ws__rng_unit(s) + ws__rng_unit(s) + ws__rng_unit(s) - 1.5) * 2.0 *
+           sd;
 }
 
 static void make_points(uint64_t seed, double *x, double *y, size_t n) {
@@ -55,8 +46,8 @@ static void make_points(uint64_t seed, double *x, double *y, size_t n) {
         ty[c] = rng_range(&town_seed, kMinY + 20000, kMaxY - 20000);
     }
     for (size_t i = 0; i < n; i++) {
-        if (rng_unit(&seed) < 0.7) {
-            size_t c = (size_t)(rng_next(&seed) % TOWNS);
+        if (ws__rng_unit(&seed) < 0.7) {
+            size_t c = (size_t)(ws__rng_next(&seed) % TOWNS);
             x[i] = tx[c] + rng_bump(&seed, 3000.0);
             y[i] = ty[c] + rng_bump(&seed, 3000.0);
         } else {

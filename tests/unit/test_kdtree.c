@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../../src/access/kdtree.h"
+#include "../../src/core/core_internal.h"
 
 /* ------------------------------------------------------------------------ */
 /* Fixtures and helpers                                                      */
@@ -49,30 +50,18 @@ static void expect_nearest(const ws_kdtree *t, double qx, double qy,
     assert_true(dist == want_dist);
 }
 
-/* splitmix64: small, seedable, good enough for test data. */
-static uint64_t rng_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, 1). */
-static double rng_unit(uint64_t *s) {
-    return (double)(rng_next(s) >> 11) * 0x1.0p-53;
-}
-
 static double rng_range(uint64_t *s, double lo, double hi) {
-    return lo + (hi - lo) * rng_unit(s);
+    return lo + (hi - lo) * ws__rng_unit(s);
 }
 
 static size_t rng_below(uint64_t *s, size_t n) {
-    return (size_t)(rng_next(s) % (uint64_t)n);
+    return (size_t)(ws__rng_next(s) % (uint64_t)n);
 }
 
 /* Roughly normal offset (Irwin-Hall of three uniforms), standard dev ~sd. */
 static double rng_bump(uint64_t *s, double sd) {
-    return (rng_unit(s) + rng_unit(s) + rng_unit(s) - 1.5) * 2.0 * sd;
+    return (ws__rng_unit(s) + ws__rng_unit(s) + ws__rng_unit(s) - 1.5) * 2.0 *
+           sd;
 }
 
 /* Same arithmetic as the tree: the lowest index wins ties. */
