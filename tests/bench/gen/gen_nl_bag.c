@@ -303,7 +303,7 @@ static int buurt_objects(Writer *w) {
                        PS_IN_GEBRUIK, 0);
         left -= n;
         /* objects that are not dwellings, in panden of their own */
-        if (rc == 0 && rng_chance(r, stacked ? 0.5 : 0.08)) {
+        if (rc == 0 && rng_chance(r, stacked ? 0.5 : 0.17)) {
             int nn = rng_int(r, 1, 3);
             for (int i = 0; i < nn; i++) {
                 nonres_values(w, &u[i], 0);
