@@ -87,6 +87,7 @@ typedef struct kd_frame {
 typedef struct kd_best {
     double d2;
     size_t index;
+    size_t pos; /* tree position of the best point */
 } kd_best;
 
 /* ------------------------------------------------------------------------ */
@@ -365,6 +366,7 @@ static void kd_scan_leaf(const ws_kdtree *t, size_t lo, size_t hi, double qx,
         (leaf_d2 == best->d2 && t->index[leaf_i] < best->index)) {
         best->d2 = leaf_d2;
         best->index = t->index[leaf_i];
+        best->pos = leaf_i;
     }
 }
 
@@ -388,11 +390,18 @@ static void kd_descend(const ws_kdtree *t, kd_frame f, double qx, double qy,
     kd_scan_leaf(t, f.lo, f.hi, qx, qy, best);
 }
 
-bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
-                        double *dist) {
-    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
-        return false;
-    kd_best best = {INFINITY, SIZE_MAX};
+/* The search proper. A hint (a tree position, or SIZE_MAX) starts it with
+ * that point as the best so far: a real candidate, so the search still
+ * returns the same point (the lowest squared distance, then the lowest
+ * original index), but prunes far more for nearby consecutive queries. */
+static kd_best kd_nearest(const ws_kdtree *t, double qx, double qy,
+                          size_t hint) {
+    kd_best best = {INFINITY, SIZE_MAX, SIZE_MAX};
+    if (hint < t->n) {
+        best.d2 = kd_point_d2(&t->xy[2 * hint], qx, qy);
+        best.index = t->index[hint];
+        best.pos = hint;
+    }
     kd_frame stack[KD_MAX_DEPTH];
     size_t sp = 0;
     kd_descend(t, kd_child(t, 1, 0, t->n, qx, qy), qx, qy, &best, stack, &sp);
@@ -401,10 +410,28 @@ bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
         if (kd_may_improve(t, f, &best))
             kd_descend(t, *f, qx, qy, &best, stack, &sp);
     }
+    return best;
+}
+
+bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
+                        double *dist) {
+    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
+        return false;
+    kd_best best = kd_nearest(t, qx, qy, SIZE_MAX);
     if (index)
         *index = best.index;
     if (dist)
         *dist = sqrt(best.d2);
+    return true;
+}
+
+bool ws__kdtree_nearest_hint(const ws_kdtree *t, double qx, double qy,
+                             size_t *hint, double *dist) {
+    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
+        return false;
+    kd_best best = kd_nearest(t, qx, qy, *hint);
+    *hint = best.pos;
+    *dist = sqrt(best.d2);
     return true;
 }
 

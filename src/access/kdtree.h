@@ -39,6 +39,12 @@ size_t ws__kdtree_size(const ws_kdtree *t);
 bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
                         double *dist);
 
+/* The same answer as ws__kdtree_nearest (same *dist), faster for a run of
+ * nearby queries: *hint is a tree position from the previous call (SIZE_MAX
+ * at first) and receives this answer's position. Thread-safe. */
+bool ws__kdtree_nearest_hint(const ws_kdtree *t, double qx, double qy,
+                             size_t *hint, double *dist);
+
 /* Number of points within distance r (inclusive) of (qx,qy), where the
  * distance is exactly the value ws__kdtree_nearest reports, so
  * count_within(q, nearest_dist(q)) >= 1 always holds. Returns 0 for a NULL
