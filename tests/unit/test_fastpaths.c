@@ -169,10 +169,10 @@ static void access_threads_agree(void **state) {
     (void)state;
     if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
-    ws_dataset *ds = load(BOCE("data/bag-light-boce-synthetic.gpkg"),
-                          BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"),
-                          NULL, BOCE("data/voorzieningen-boce-synthetic.gpkg"),
-                          NULL, true);
+    ws_dataset *ds =
+        load(BOCE("data/bag-light-boce-synthetic.gpkg"),
+             BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
+             BOCE("data/voorzieningen-boce-synthetic.gpkg"), NULL, true);
     ws_access_options ao;
     ws_access_options_init(&ao);
     size_t n = ds->dw.n, ncat = ds->ncat;
