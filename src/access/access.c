@@ -41,6 +41,69 @@ static ws_status category_points(ws_ctx *ctx, const ws__amenities *am,
     return WS_OK;
 }
 
+enum { GROUP_MAX = 32, GROUP_CANDIDATES = 40 };
+#define GROUP_SIZE_M 250.0 /* largest side of a group's box */
+
+static void nearest_one(const ws_dataset *ds, const ws_kdtree *t, float *dist,
+                        size_t i, size_t *hint) {
+    double d;
+    dist[i] = ws__kdtree_nearest_hint(t, ds->dw.x[i], ds->dw.y[i], hint, &d)
+                  ? (float)d
+                  : NAN;
+}
+
+/* Dwellings from `from` on (before `to`) that lie within a small box are
+ * answered together: the nearest point p to the first one bounds every
+ * answer in the box by the box's farthest corner from p, and all points
+ * within that bound of the box (few, in towns) are scanned for each
+ * dwelling with the k-d tree's arithmetic and tie rule (lowest squared
+ * distance, then lowest index), so the answers are the tree's. Returns
+ * where the next group starts. */
+static size_t nearest_group(const ws_dataset *ds, const ws_kdtree *t,
+                            float *dist, size_t from, size_t to, size_t *hint) {
+    const double *x = ds->dw.x, *y = ds->dw.y;
+    double box[4] = {x[from], y[from], x[from], y[from]};
+    size_t end = from + 1;
+    while (end < to && end - from < GROUP_MAX) {
+        double nx0 = fmin(box[0], x[end]), ny0 = fmin(box[1], y[end]);
+        double nx1 = fmax(box[2], x[end]), ny1 = fmax(box[3], y[end]);
+        if (!(nx1 - nx0 <= GROUP_SIZE_M && ny1 - ny0 <= GROUP_SIZE_M))
+            break;
+        box[0] = nx0, box[1] = ny0, box[2] = nx1, box[3] = ny1;
+        end++;
+    }
+    nearest_one(ds, t, dist, from, hint);
+    double px, py;
+    if (end - from < 4 || !ws__kdtree_point(t, *hint, &px, &py)) {
+        for (size_t i = from + 1; i < end; i++)
+            nearest_one(ds, t, dist, i, hint);
+        return end;
+    }
+    double limit = 0;
+    for (int k = 0; k < 4; k++) {
+        double dx = px - box[k & 1 ? 2 : 0], dy = py - box[k & 2 ? 3 : 1];
+        limit = fmax(limit, dx * dx + dy * dy);
+    }
+    size_t idx[GROUP_CANDIDATES];
+    double cxy[2 * GROUP_CANDIDATES];
+    size_t nc =
+        ws__kdtree_candidates(t, box, limit, GROUP_CANDIDATES, idx, cxy);
+    for (size_t i = from + 1; i < end; i++) {
+        if (nc == SIZE_MAX) {
+            nearest_one(ds, t, dist, i, hint);
+            continue;
+        }
+        double best = INFINITY;
+        for (size_t k = 0; k < nc; k++) {
+            double dx = cxy[2 * k] - x[i], dy = cxy[2 * k + 1] - y[i];
+            double d2 = dx * dx + dy * dy;
+            best = d2 < best ? d2 : best;
+        }
+        dist[i] = (float)sqrt(best);
+    }
+    return end;
+}
+
 /* One thread's share: dwellings [lo, hi) for every category. Each query
  * starts from the previous dwelling's answer (consecutive dwellings are
  * near each other in BAG order), which gives the same distances faster. */
@@ -81,18 +144,10 @@ static void *access_range(void *arg) {
                     return NULL;
                 }
             }
-            for (size_t c = c0; c < c1; c++) {
-                float *dist = ds->dist[c];
-                const ws_kdtree *t = w->trees[c];
-                size_t *h = &hint[c - c0];
-                for (size_t i = b; i < e; i++) {
-                    double d;
-                    dist[i] = ws__kdtree_nearest_hint(t, ds->dw.x[i],
-                                                      ds->dw.y[i], h, &d)
-                                  ? (float)d
-                                  : NAN;
-                }
-            }
+            for (size_t c = c0; c < c1; c++)
+                for (size_t g = b; g < e;)
+                    g = nearest_group(ds, w->trees[c], ds->dist[c], g, e,
+                                      &hint[c - c0]);
         }
     }
     return NULL;
