@@ -6,7 +6,6 @@
  * threads (the trees are read-only), so the distances do not depend on the
  * number of threads. */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -159,8 +158,6 @@ static ws_status nearest_all(ws_ctx *ctx, ws_dataset *ds,
     if ((size_t)nt > ds->dw.n / 1024 + 1)
         nt = (int)(ds->dw.n / 1024 + 1);
     access_work w[8];
-    pthread_t tid[8];
-    bool started[8] = {false};
     atomic_int stop;
     atomic_init(&stop, 0);
     for (int k = 0; k < nt; k++)
@@ -172,15 +169,7 @@ static ws_status nearest_all(ws_ctx *ctx, ws_dataset *ds,
                              k == 0,
                              &stop,
                              WS_OK};
-    for (int k = 1; k < nt; k++)
-        started[k] = pthread_create(&tid[k], NULL, access_range, &w[k]) == 0;
-    access_range(&w[0]);
-    for (int k = 1; k < nt; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            access_range(&w[k]);
-    }
+    ws__run_parts(access_range, w, sizeof w[0], nt);
     return w[0].st;
 }
 

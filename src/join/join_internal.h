@@ -26,4 +26,9 @@ ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *t);
  * online cores, at most 8; 1 below `min_items`). */
 int ws__threads_for(size_t n, size_t min_items);
 
+/* Run fn on parts[0..n) (each `size` bytes): parts 1.. in threads, part 0
+ * in the calling thread, which also runs any part whose thread could not
+ * be started. Returns when all are done. n <= 8. */
+void ws__run_parts(void *(*fn)(void *), void *parts, size_t size, int n);
+
 #endif /* WS_JOIN_INTERNAL_H */

@@ -416,19 +416,19 @@ static void *join_range(void *arg) {
     return NULL;
 }
 
-/* Run parts 1.. in threads and part 0 here; a thread that cannot be
- * started has its part run here too. */
-static void run_parts(join_work *w, int nt) {
+void ws__run_parts(void *(*fn)(void *), void *parts, size_t size, int n) {
     pthread_t tid[MAX_THREADS];
     bool started[MAX_THREADS] = {false};
-    for (int k = 1; k < nt; k++)
-        started[k] = pthread_create(&tid[k], NULL, join_range, &w[k]) == 0;
-    join_range(&w[0]);
-    for (int k = 1; k < nt; k++) {
+    char *p = parts;
+    for (int k = 1; k < n && k < MAX_THREADS; k++)
+        started[k] =
+            pthread_create(&tid[k], NULL, fn, p + (size_t)k * size) == 0;
+    fn(p);
+    for (int k = 1; k < n && k < MAX_THREADS; k++) {
         if (started[k])
             pthread_join(tid[k], NULL);
         else
-            join_range(&w[k]);
+            fn(p + (size_t)k * size);
     }
 }
 
@@ -484,7 +484,7 @@ ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *tu) {
             w[k].fail_at = SIZE_MAX;
             w[k].stop = &stop;
         }
-        run_parts(w, nt);
+        ws__run_parts(join_range, w, sizeof w[0], nt);
         tu->n_slow = 0;
         for (int k = 0; k < nt; k++) {
             tu->n_slow += w[k].n_slow;

@@ -255,6 +255,10 @@ int gen_rename_into_place(const char *dir, const char *name);
 void gen_remove_tmp(const char *dir, const char *name);
 void gen_describe(char *dst, size_t n, const Model *m, const char *what);
 void gen_describe_seed(char *dst, size_t n, uint64_t seed, const char *what);
+/* Writes output i of the model to path. */
+typedef int (*GenWriteFn)(void *model, size_t i, const char *path);
+int gen_write_outputs(const char *dir, const char *const *names, size_t n,
+                      GenWriteFn write, void *model);
 
 /* ---------- gen_input.c ---------- */
 int input_read_boundaries(Model *m);

@@ -173,3 +173,28 @@ void gen_describe_seed(char *dst, size_t n, uint64_t seed, const char *what) {
 void gen_describe(char *dst, size_t n, const Model *m, const char *what) {
     gen_describe_seed(dst, n, m->seed, what);
 }
+
+/* Write every output under its temporary name, then rename them all into
+ * place; on failure the temporary files are removed. */
+int gen_write_outputs(const char *dir, const char *const *names, size_t n,
+                      GenWriteFn write, void *model) {
+    if (gen_ensure_dir(dir) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char tmp[GEN_PATH_LEN];
+        if (gen_tmp_path(tmp, sizeof tmp, dir, names[i]) != 0 ||
+            write(model, i, tmp) != 0) {
+            for (size_t j = 0; j <= i; j++) {
+                gen_remove_tmp(dir, names[j]);
+            }
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (gen_rename_into_place(dir, names[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -118,8 +118,8 @@ static int write_vbo(Writer *w, const Unit *u, long long pand_serial,
     }
     long long serial = ++g->next_vbo;
     long long na = ++g->next_na;
-    char id[32], uri[128], pand_id[32], na_id[32], or_id[32], wp_id[8],
-        gebruik[256], pc[8];
+    char id[32], uri[128], pand_id[32], na_id[32], or_id[32], wp_id[16],
+        gebruik[256], pc[16];
     snprintf(id, sizeof id, "%s01%010lld", g->code4, serial);
     snprintf(uri, sizeof uri, BAG_URI "verblijfsobject/%s", id);
     snprintf(pand_id, sizeof pand_id, "%s10%010lld", g->code4, pand_serial);

@@ -254,6 +254,19 @@ static int select_gemeenten(NlModel *m, const Args *a) {
     return 0;
 }
 
+static NlWijk *new_wijk(NlModel *m) {
+    NlWijk *w =
+        gen_grow(m->wijk, &m->cap_wijk, (size_t)m->n_wijk + 1, sizeof *w);
+    if (!w) {
+        gen_error("out of memory");
+        return NULL;
+    }
+    m->wijk = w;
+    w = &w[m->n_wijk++];
+    memset(w, 0, sizeof *w);
+    return w;
+}
+
 /* The wijken of every selected gemeente: the CBS 2024 ones, or one per
  * 3,000 dwellings for a gemeente that 2024 no longer lists. */
 static int make_wijken(NlModel *m, const KwbWijk *kw, int nkw) {
@@ -269,14 +282,10 @@ static int make_wijken(NlModel *m, const KwbWijk *kw, int nkw) {
         int sum = 0;
         for (int k = 0; k < nkw; k++) {
             if (strcmp(kw[k].gem, g->code) == 0) {
-                NlWijk *w = gen_grow(m->wijk, &m->cap_wijk,
-                                     (size_t)m->n_wijk + 1, sizeof *w);
+                NlWijk *w = new_wijk(m);
                 if (!w) {
-                    return gen_error("out of memory");
+                    return -1;
                 }
-                m->wijk = w;
-                w = &w[m->n_wijk++];
-                memset(w, 0, sizeof *w);
                 gen_copy(w->code, sizeof w->code, kw[k].code);
                 w->dwellings = kw[k].dwellings;
                 sum += w->dwellings;
@@ -295,15 +304,12 @@ static int make_wijken(NlModel *m, const KwbWijk *kw, int nkw) {
             wt[0] += 1.0; /* the town */
             nl_split(wt, n, g->dwellings, dw);
             for (int k = 0; k < n; k++) {
-                NlWijk *w = gen_grow(m->wijk, &m->cap_wijk,
-                                     (size_t)m->n_wijk + 1, sizeof *w);
+                NlWijk *w = new_wijk(m);
                 if (!w) {
-                    return gen_error("out of memory");
+                    return -1;
                 }
-                m->wijk = w;
-                w = &w[m->n_wijk++];
-                memset(w, 0, sizeof *w);
-                snprintf(w->code, sizeof w->code, "WK%s%02d", g->code4, k);
+                snprintf(w->code, sizeof w->code, "WK%.4s%02d", g->code4,
+                         k % 100);
                 w->dwellings = dw[k];
                 sum += dw[k];
             }
@@ -333,26 +339,16 @@ static const struct {
                {"voorzieningen-nl-synthetic.gpkg", write_voorz}};
 #define N_OUTPUTS (sizeof OUTPUTS / sizeof OUTPUTS[0])
 
+static int write_one(void *model, size_t i, const char *path) {
+    return OUTPUTS[i].write(model, path);
+}
+
 static int write_outputs(NlModel *m) {
-    if (gen_ensure_dir(m->out_dir) != 0) {
-        return -1;
-    }
+    const char *names[N_OUTPUTS];
     for (size_t i = 0; i < N_OUTPUTS; i++) {
-        char tmp[GEN_PATH_LEN];
-        if (gen_tmp_path(tmp, sizeof tmp, m->out_dir, OUTPUTS[i].name) != 0 ||
-            OUTPUTS[i].write(m, tmp) != 0) {
-            for (size_t j = 0; j <= i; j++) {
-                gen_remove_tmp(m->out_dir, OUTPUTS[j].name);
-            }
-            return -1;
-        }
+        names[i] = OUTPUTS[i].name;
     }
-    for (size_t i = 0; i < N_OUTPUTS; i++) {
-        if (gen_rename_into_place(m->out_dir, OUTPUTS[i].name) != 0) {
-            return -1;
-        }
-    }
-    return 0;
+    return gen_write_outputs(m->out_dir, names, N_OUTPUTS, write_one, m);
 }
 
 static void model_free(NlModel *m) {

@@ -354,9 +354,9 @@ static int split_wijk(NlModel *m, int wi, const int32_t *wc, long n,
         b->gem = w->gem;
         b->seed = seeds[k];
         b->ncells = count[k + 1];
-        snprintf(b->code, sizeof b->code, "BU%s%02d", w->code + 2, nk);
-        snprintf(b->naam, sizeof b->naam, "Buurt %s%02d %.60s", w->code + 6, nk,
-                 m->gem[w->gem].naam);
+        snprintf(b->code, sizeof b->code, "BU%.6s%02d", w->code + 2, nk % 100);
+        snprintf(b->naam, sizeof b->naam, "Buurt %.2s%02d %.60s", w->code + 6,
+                 nk % 100, m->gem[w->gem].naam);
         weight[nk] = sqrt((double)b->ncells) * rng_range(r, 0.6, 1.4);
         map[k + 1] = m->n_buurt;
         nk++;
