@@ -87,6 +87,7 @@ typedef struct kd_frame {
 typedef struct kd_best {
     double d2;
     size_t index;
+    size_t pos; /* tree position of the best point */
 } kd_best;
 
 /* ------------------------------------------------------------------------ */
@@ -365,6 +366,7 @@ static void kd_scan_leaf(const ws_kdtree *t, size_t lo, size_t hi, double qx,
         (leaf_d2 == best->d2 && t->index[leaf_i] < best->index)) {
         best->d2 = leaf_d2;
         best->index = t->index[leaf_i];
+        best->pos = leaf_i;
     }
 }
 
@@ -388,11 +390,18 @@ static void kd_descend(const ws_kdtree *t, kd_frame f, double qx, double qy,
     kd_scan_leaf(t, f.lo, f.hi, qx, qy, best);
 }
 
-bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
-                        double *dist) {
-    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
-        return false;
-    kd_best best = {INFINITY, SIZE_MAX};
+/* The search proper. A hint (a tree position, or SIZE_MAX) starts it with
+ * that point as the best so far: a real candidate, so the search still
+ * returns the same point (the lowest squared distance, then the lowest
+ * original index), but prunes far more for nearby consecutive queries. */
+static kd_best kd_nearest(const ws_kdtree *t, double qx, double qy,
+                          size_t hint) {
+    kd_best best = {INFINITY, SIZE_MAX, SIZE_MAX};
+    if (hint < t->n) {
+        best.d2 = kd_point_d2(&t->xy[2 * hint], qx, qy);
+        best.index = t->index[hint];
+        best.pos = hint;
+    }
     kd_frame stack[KD_MAX_DEPTH];
     size_t sp = 0;
     kd_descend(t, kd_child(t, 1, 0, t->n, qx, qy), qx, qy, &best, stack, &sp);
@@ -401,10 +410,28 @@ bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
         if (kd_may_improve(t, f, &best))
             kd_descend(t, *f, qx, qy, &best, stack, &sp);
     }
+    return best;
+}
+
+bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
+                        double *dist) {
+    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
+        return false;
+    kd_best best = kd_nearest(t, qx, qy, SIZE_MAX);
     if (index)
         *index = best.index;
     if (dist)
         *dist = sqrt(best.d2);
+    return true;
+}
+
+bool ws__kdtree_nearest_hint(const ws_kdtree *t, double qx, double qy,
+                             size_t *hint, double *dist) {
+    if (!t || t->n == 0 || !isfinite(qx) || !isfinite(qy))
+        return false;
+    kd_best best = kd_nearest(t, qx, qy, *hint);
+    *hint = best.pos;
+    *dist = sqrt(best.d2);
     return true;
 }
 
@@ -462,4 +489,61 @@ size_t ws__kdtree_count_within(const ws_kdtree *t, double qx, double qy,
         }
     }
     return count;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Candidates for a block of queries                                         */
+
+size_t ws__kdtree_candidates(const ws_kdtree *t, const double box[4],
+                             double limit, size_t max, size_t *index,
+                             double *xy) {
+    if (!t || t->n == 0)
+        return 0;
+    const kd_box q = {box[0], box[1], box[2], box[3]};
+    size_t count = 0;
+    kd_frame stack[KD_MAX_DEPTH];
+    size_t sp = 0;
+    stack[sp++] = (kd_frame){1, 0, t->n, 0.0};
+    while (sp > 0) {
+        kd_frame f = stack[--sp];
+        const kd_box *nd = &t->box[f.node];
+        /* gap between the node's box and the query box: never more than
+         * kd_box_near_d2(q, p) of a point p in the node (monotone rounding) */
+        double gx = kd_max(0.0, kd_max(nd->minx - q.maxx, q.minx - nd->maxx));
+        double gy = kd_max(0.0, kd_max(nd->miny - q.maxy, q.miny - nd->maxy));
+        if (gx * gx + gy * gy > limit)
+            continue;
+        if (f.hi - f.lo <= KD_LEAF_SIZE) {
+            for (size_t i = f.lo; i < f.hi; i++) {
+                if (kd_box_near_d2(&q, t->xy[2 * i], t->xy[2 * i + 1]) > limit)
+                    continue;
+                if (count == max)
+                    return SIZE_MAX;
+                /* insertion by original index */
+                size_t k = count++;
+                while (k > 0 && index[k - 1] > t->index[i]) {
+                    index[k] = index[k - 1];
+                    xy[2 * k] = xy[2 * k - 2];
+                    xy[2 * k + 1] = xy[2 * k - 1];
+                    k--;
+                }
+                index[k] = t->index[i];
+                xy[2 * k] = t->xy[2 * i];
+                xy[2 * k + 1] = t->xy[2 * i + 1];
+            }
+            continue;
+        }
+        size_t mid = kd_mid(f.lo, f.hi);
+        stack[sp++] = (kd_frame){2 * f.node + 1, mid, f.hi, 0.0};
+        stack[sp++] = (kd_frame){2 * f.node, f.lo, mid, 0.0};
+    }
+    return count;
+}
+
+bool ws__kdtree_point(const ws_kdtree *t, size_t pos, double *x, double *y) {
+    if (!t || pos >= t->n)
+        return false;
+    *x = t->xy[2 * pos];
+    *y = t->xy[2 * pos + 1];
+    return true;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "wijkscan/context.h"
 
@@ -38,6 +39,26 @@ size_t ws__kdtree_size(const ws_kdtree *t);
  * may be NULL. No allocation, no mutation: thread-safe. */
 bool ws__kdtree_nearest(const ws_kdtree *t, double qx, double qy, size_t *index,
                         double *dist);
+
+/* The same answer as ws__kdtree_nearest (same *dist), faster for a run of
+ * nearby queries: *hint is a tree position from the previous call (SIZE_MAX
+ * at first) and receives this answer's position. Thread-safe. */
+bool ws__kdtree_nearest_hint(const ws_kdtree *t, double qx, double qy,
+                             size_t *hint, double *dist);
+
+/* Coordinates of the point at tree position pos (as from a hint). */
+bool ws__kdtree_point(const ws_kdtree *t, size_t pos, double *x, double *y);
+
+/* Every point p whose squared distance to the box {minx, miny, maxx, maxy}
+ * (computed as for a query at p clamped into the box) is <= limit, sorted
+ * by original index: original indexes into index[], coordinates into
+ * xy[2*k]. Returns how many, or SIZE_MAX when more than max (the arrays
+ * then hold a partial list). With limit >= the computed squared distance
+ * from every query in the box to one tree point, the nearest point of each
+ * such query (ties: lowest index) is among them. Thread-safe. */
+size_t ws__kdtree_candidates(const ws_kdtree *t, const double box[4],
+                             double limit, size_t max, size_t *index,
+                             double *xy);
 
 /* Number of points within distance r (inclusive) of (qx,qy), where the
  * distance is exactly the value ws__kdtree_nearest reports, so

@@ -1,16 +1,50 @@
 /* Point-in-polygon join of dwellings to buurten: an STRtree over the buurt
  * envelopes proposes candidates, prepared geometries decide. Interior hits
  * win; a point on a boundary (or in an overlap) goes to the candidate with
- * the lowest buurtcode, so the result never depends on file order. */
+ * the lowest buurtcode, so the result never depends on file order.
+ *
+ * At national scale that decision is made once per grid cell instead of
+ * once per dwelling. A grid over the buurten marks every cell that an edge
+ * of any buurt comes within 1 mm of; the other cells are "clean". A
+ * connected set of clean cells holds no boundary, so every point in it lies
+ * in the same buurten: GEOS decides one representative point of each set
+ * with the rule above, and a dwelling in a clean cell takes that answer.
+ * Dwellings in marked cells (near a boundary, exactly on one, outside the
+ * grid) are decided by GEOS one by one, as before. The assignment is
+ * therefore identical to the point-by-point one, including the edge rule.
+ *
+ * The dwellings are split into contiguous ranges over threads; each thread
+ * has its own GEOS context, STRtree and prepared geometries over the shared
+ * (read-only) buurt polygons. Only the calling thread allocates through the
+ * context, reports progress and records errors; of several errors the one
+ * of the lowest dwelling wins, as in a sequential run. */
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../model/model_internal.h"
+#include "join_internal.h"
 #include "wijkscan/join.h"
 
 void ws_join_options_init(ws_join_options *opt) { memset(opt, 0, sizeof *opt); }
 
+enum {
+    MAX_CANDIDATES = 64,
+    JOIN_SLOW = -2,  /* grid cell: decide point by point */
+    JOIN_UNSET = -3, /* grid cell: clean, not classified yet */
+    GRID_MIN_DWELLINGS = 20000,
+    THREAD_MIN_DWELLINGS = 100000,
+    MAX_THREADS = 8
+};
+#define GRID_MARGIN 1e-3 /* metres: edges this close make a cell unclean */
+
 typedef struct candidates {
-    size_t items[64];
+    size_t items[MAX_CANDIDATES];
     size_t n;
     bool overflow;
 } candidates;
@@ -24,53 +58,57 @@ static void collect(void *item, void *user) {
 }
 
 typedef struct join_index {
+    GEOSContextHandle_t geos;
     GEOSSTRtree *tree;
     const GEOSPreparedGeometry **prep;
     size_t n;
+    const char *gmsg; /* last GEOS message of this context */
+    char own[512];    /* where a thread's own context writes it */
+    char msg[512];    /* the error message */
 } join_index;
 
-static void index_free(ws_ctx *ctx, join_index *ix) {
+static void index_free(join_index *ix) {
     if (ix->tree)
-        GEOSSTRtree_destroy_r(ctx->geos, ix->tree);
+        GEOSSTRtree_destroy_r(ix->geos, ix->tree);
     for (size_t i = 0; ix->prep && i < ix->n; i++)
         if (ix->prep[i])
-            GEOSPreparedGeom_destroy_r(ctx->geos, ix->prep[i]);
-    ws__free(ctx, (void *)ix->prep);
+            GEOSPreparedGeom_destroy_r(ix->geos, ix->prep[i]);
+    ix->tree = NULL;
 }
 
-static ws_status index_build(ws_ctx *ctx, const ws__level *buurten,
-                             join_index *ix) {
-    memset(ix, 0, sizeof *ix);
-    ix->n = buurten->table->nrows;
-    ix->prep = ws__calloc(ctx, ix->n ? ix->n : 1, sizeof *ix->prep);
-    ix->tree = GEOSSTRtree_create_r(ctx->geos, 10);
-    if (!ix->prep || !ix->tree)
-        return ix->prep ? ws__error(ctx, WS_ERR_GEOMETRY, "STRtree: %s",
-                                    ctx->geos_msg)
-                        : WS_ERR_NOMEM;
+/* The prepared geometries and the tree over the buurten; prep (n entries)
+ * is allocated by the caller. A message on failure goes to ix->msg. */
+static ws_status index_build(join_index *ix, const ws__level *buurten) {
+    ix->tree = GEOSSTRtree_create_r(ix->geos, 10);
+    if (!ix->tree) {
+        snprintf(ix->msg, sizeof ix->msg, "STRtree: %s", ix->gmsg);
+        return WS_ERR_GEOMETRY;
+    }
     for (size_t i = 0; i < ix->n; i++) {
-        ix->prep[i] = GEOSPrepare_r(ctx->geos, buurten->geom[i]);
-        if (!ix->prep[i])
-            return ws__error(
-                ctx, WS_ERR_GEOMETRY, "cannot prepare buurt %s: %s",
-                ws_table_get_text(buurten->table, 0, i), ctx->geos_msg);
+        ix->prep[i] = GEOSPrepare_r(ix->geos, buurten->geom[i]);
+        if (!ix->prep[i]) {
+            char m[512];
+            snprintf(m, sizeof m, "cannot prepare buurt %s: %s",
+                     ws_table_get_text(buurten->table, 0, i), ix->gmsg);
+            ws__strlcpy(ix->msg, m, sizeof ix->msg);
+            return WS_ERR_GEOMETRY;
+        }
         /* items are row + 1 so that row 0 is not a NULL pointer */
-        GEOSSTRtree_insert_r(ctx->geos, ix->tree, buurten->geom[i],
+        GEOSSTRtree_insert_r(ix->geos, ix->tree, buurten->geom[i],
                              (void *)(uintptr_t)(i + 1));
     }
     return WS_OK;
 }
 
 /* Lowest code among the candidates for which `test` holds, or -1. */
-static long pick(ws_ctx *ctx, const join_index *ix, const ws_table *t,
-                 const candidates *c, const GEOSGeometry *pt,
-                 bool interior_only) {
+static long pick(const join_index *ix, const ws_table *t, const candidates *c,
+                 const GEOSGeometry *pt, bool interior_only) {
     long best = -1;
     for (size_t k = 0; k < c->n; k++) {
         size_t row = c->items[k];
         char hit = interior_only
-                       ? GEOSPreparedContains_r(ctx->geos, ix->prep[row], pt)
-                       : GEOSPreparedIntersects_r(ctx->geos, ix->prep[row], pt);
+                       ? GEOSPreparedContains_r(ix->geos, ix->prep[row], pt)
+                       : GEOSPreparedIntersects_r(ix->geos, ix->prep[row], pt);
         if (hit != 1)
             continue;
         if (best < 0 || strcmp(ws_table_get_text(t, 0, row),
@@ -80,28 +118,392 @@ static long pick(ws_ctx *ctx, const join_index *ix, const ws_table *t,
     return best;
 }
 
-static ws_status assign_point(ws_ctx *ctx, const join_index *ix,
-                              const ws_table *t, double x, double y,
-                              int32_t *out) {
-    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
-    if (!pt)
-        return ws__error(ctx, WS_ERR_NOMEM, "cannot create point: %s",
-                         ctx->geos_msg);
-    candidates c = {.n = 0};
-    GEOSSTRtree_query_r(ctx->geos, ix->tree, pt, collect, &c);
-    if (c.overflow) {
-        GEOSGeom_destroy_r(ctx->geos, pt);
-        return ws__error(ctx, WS_ERR_GEOMETRY,
-                         "more than 64 buurten overlap at (%.1f, %.1f); are "
-                         "the buurt polygons broken?",
-                         x, y);
+/* The rule for one point. On error, the message is in ix->msg. `boundary`
+ * (optional) tells whether the answer came from a boundary hit. */
+static ws_status assign_point(join_index *ix, const ws_table *t, double x,
+                              double y, int32_t *out, bool *boundary) {
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ix->geos, x, y);
+    if (!pt) {
+        snprintf(ix->msg, sizeof ix->msg, "cannot create point: %s", ix->gmsg);
+        return WS_ERR_NOMEM;
     }
-    long row = pick(ctx, ix, t, &c, pt, true);
-    if (row < 0)
-        row = pick(ctx, ix, t, &c, pt, false);
-    GEOSGeom_destroy_r(ctx->geos, pt);
+    candidates c = {.n = 0};
+    GEOSSTRtree_query_r(ix->geos, ix->tree, pt, collect, &c);
+    if (c.overflow) {
+        GEOSGeom_destroy_r(ix->geos, pt);
+        snprintf(ix->msg, sizeof ix->msg,
+                 "more than 64 buurten overlap at (%.1f, %.1f); are "
+                 "the buurt polygons broken?",
+                 x, y);
+        return WS_ERR_GEOMETRY;
+    }
+    long row = pick(ix, t, &c, pt, true);
+    if (boundary)
+        *boundary = false;
+    if (row < 0) {
+        row = pick(ix, t, &c, pt, false);
+        if (boundary)
+            *boundary = row >= 0;
+    }
+    GEOSGeom_destroy_r(ix->geos, pt);
     *out = (int32_t)row;
     return WS_OK;
+}
+
+/* --- the cell grid ------------------------------------------------------- */
+
+typedef struct join_grid {
+    double x0, y0, cs;
+    long nx, ny;
+    int32_t *cell; /* row, -1 outside every buurt, JOIN_SLOW */
+} join_grid;
+
+static void grid_mark_box(join_grid *g, double ax, double ay, double bx,
+                          double by) {
+    double lox = fmin(ax, bx) - GRID_MARGIN, hix = fmax(ax, bx) + GRID_MARGIN;
+    double loy = fmin(ay, by) - GRID_MARGIN, hiy = fmax(ay, by) + GRID_MARGIN;
+    long i0 = (long)floor((lox - g->x0) / g->cs) - 1;
+    long i1 = (long)floor((hix - g->x0) / g->cs) + 1;
+    long j0 = (long)floor((loy - g->y0) / g->cs) - 1;
+    long j1 = (long)floor((hiy - g->y0) / g->cs) + 1;
+    /* one cell of slack each side: the cell index of a coordinate is
+     * computed in floating point too; marking more is always safe */
+    for (long j = j0 < 0 ? 0 : j0; j <= j1 && j < g->ny; j++)
+        for (long i = i0 < 0 ? 0 : i0; i <= i1 && i < g->nx; i++) {
+            double cx0 = g->x0 + (double)i * g->cs,
+                   cy0 = g->y0 + (double)j * g->cs;
+            if (cx0 > hix || cx0 + g->cs < lox || cy0 > hiy ||
+                cy0 + g->cs < loy) /* clearly apart: keep it clean */
+                continue;
+            g->cell[j * g->nx + i] = JOIN_SLOW;
+        }
+}
+
+/* Mark the cells near segment a-b, in pieces of at most half a cell. */
+static void grid_mark_segment(join_grid *g, double ax, double ay, double bx,
+                              double by) {
+    double len = hypot(bx - ax, by - ay);
+    long pieces = (long)ceil(len / (g->cs * 0.5));
+    if (pieces < 1)
+        pieces = 1;
+    double px = ax, py = ay;
+    for (long k = 1; k <= pieces; k++) {
+        double qx =
+            k == pieces ? bx : ax + (bx - ax) * (double)k / (double)pieces;
+        double qy =
+            k == pieces ? by : ay + (by - ay) * (double)k / (double)pieces;
+        grid_mark_box(g, px, py, qx, qy);
+        px = qx;
+        py = qy;
+    }
+}
+
+/* Mark the edges of every ring of g (Polygon or MultiPolygon). */
+static ws_status grid_mark_geometry(ws_ctx *ctx, join_grid *g,
+                                    const GEOSGeometry *geom, double **buf,
+                                    size_t *cap) {
+    int type = GEOSGeomTypeId_r(ctx->geos, geom);
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(ctx->geos, geom);
+        for (int i = 0; i < n; i++) {
+            ws_status st = grid_mark_geometry(
+                ctx, g, GEOSGetGeometryN_r(ctx->geos, geom, i), buf, cap);
+            if (st != WS_OK)
+                return st;
+        }
+        return WS_OK;
+    }
+    if (type != GEOS_POLYGON)
+        return WS_OK;
+    int nholes = GEOSGetNumInteriorRings_r(ctx->geos, geom);
+    for (int r = -1; r < nholes; r++) {
+        const GEOSGeometry *ring =
+            r < 0 ? GEOSGetExteriorRing_r(ctx->geos, geom)
+                  : GEOSGetInteriorRingN_r(ctx->geos, geom, r);
+        const GEOSCoordSequence *seq =
+            ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+        unsigned int n = 0;
+        if (!seq || !GEOSCoordSeq_getSize_r(ctx->geos, seq, &n))
+            return ws__error(ctx, WS_ERR_GEOMETRY, "cannot read a ring: %s",
+                             ctx->geos_msg);
+        if (ws__reserve(ctx, (void **)buf, cap, 2 * (size_t)n + 2,
+                        sizeof **buf) != WS_OK)
+            return WS_ERR_NOMEM;
+        if (n && !GEOSCoordSeq_copyToBuffer_r(ctx->geos, seq, *buf, 0, 0))
+            return ws__error(ctx, WS_ERR_GEOMETRY, "cannot read a ring: %s",
+                             ctx->geos_msg);
+        for (unsigned int k = 1; k < n; k++)
+            grid_mark_segment(g, (*buf)[2 * k - 2], (*buf)[2 * k - 1],
+                              (*buf)[2 * k], (*buf)[2 * k + 1]);
+    }
+    return WS_OK;
+}
+
+/* Classify every connected set of clean cells by one point of it. */
+static ws_status grid_classify(ws_ctx *ctx, join_grid *g, join_index *ix,
+                               const ws_table *t) {
+    size_t ncell = (size_t)g->nx * (size_t)g->ny;
+    int32_t *stack = ws__malloc(ctx, ncell * sizeof *stack);
+    size_t *members = ws__malloc(ctx, ncell * sizeof *members);
+    if (!stack || !members) {
+        ws__free(ctx, stack);
+        ws__free(ctx, members);
+        return WS_ERR_NOMEM;
+    }
+    for (size_t start = 0; start < ncell; start++) {
+        if (g->cell[start] != JOIN_UNSET)
+            continue;
+        size_t sp = 0, nm = 0;
+        stack[sp++] = (int32_t)start;
+        g->cell[start] = JOIN_SLOW - 2; /* queued */
+        while (sp > 0) {
+            size_t c = (size_t)stack[--sp];
+            members[nm++] = c;
+            long i = (long)(c % (size_t)g->nx), j = (long)(c / (size_t)g->nx);
+            long nb[4][2] = {{i - 1, j}, {i + 1, j}, {i, j - 1}, {i, j + 1}};
+            for (int k = 0; k < 4; k++) {
+                if (nb[k][0] < 0 || nb[k][0] >= g->nx || nb[k][1] < 0 ||
+                    nb[k][1] >= g->ny)
+                    continue;
+                size_t d = (size_t)(nb[k][1] * g->nx + nb[k][0]);
+                if (g->cell[d] == JOIN_UNSET) {
+                    g->cell[d] = JOIN_SLOW - 2;
+                    stack[sp++] = (int32_t)d;
+                }
+            }
+        }
+        double x = g->x0 + ((double)(start % (size_t)g->nx) + 0.5) * g->cs;
+        double y = g->y0 + ((double)(start / (size_t)g->nx) + 0.5) * g->cs;
+        int32_t row = JOIN_SLOW;
+        bool boundary = false;
+        if (assign_point(ix, t, x, y, &row, &boundary) != WS_OK || boundary)
+            row = JOIN_SLOW; /* cannot happen in a clean cell; stay exact */
+        for (size_t k = 0; k < nm; k++)
+            g->cell[members[k]] = row;
+    }
+    ws__free(ctx, stack);
+    ws__free(ctx, members);
+    return WS_OK;
+}
+
+static ws_status grid_build(ws_ctx *ctx, const ws__level *b, join_index *ix,
+                            size_t target_cells, join_grid *g) {
+    memset(g, 0, sizeof *g);
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    for (size_t i = 0; i < b->table->nrows; i++) {
+        double v;
+        if (GEOSisEmpty_r(ctx->geos, b->geom[i]) != 0)
+            continue;
+        if (GEOSGeom_getXMin_r(ctx->geos, b->geom[i], &v))
+            minx = fmin(minx, v);
+        if (GEOSGeom_getYMin_r(ctx->geos, b->geom[i], &v))
+            miny = fmin(miny, v);
+        if (GEOSGeom_getXMax_r(ctx->geos, b->geom[i], &v))
+            maxx = fmax(maxx, v);
+        if (GEOSGeom_getYMax_r(ctx->geos, b->geom[i], &v))
+            maxy = fmax(maxy, v);
+    }
+    if (!(maxx > minx && maxy > miny) || !isfinite(maxx - minx) ||
+        !isfinite(maxy - miny))
+        return WS_OK; /* no grid: every point goes the slow way */
+    g->cs = sqrt((maxx - minx) * (maxy - miny) / (double)target_cells);
+    g->x0 = minx - g->cs;
+    g->y0 = miny - g->cs;
+    double nx = ceil((maxx - g->x0) / g->cs) + 2;
+    double ny = ceil((maxy - g->y0) / g->cs) + 2;
+    if (!(nx * ny < 4.0 * (double)target_cells + 1e6))
+        return WS_OK;
+    g->nx = (long)nx;
+    g->ny = (long)ny;
+    size_t ncell = (size_t)g->nx * (size_t)g->ny;
+    g->cell = ws__malloc(ctx, ncell * sizeof *g->cell);
+    if (!g->cell)
+        return WS_ERR_NOMEM;
+    for (size_t i = 0; i < ncell; i++)
+        g->cell[i] = JOIN_UNSET;
+    double *buf = NULL;
+    size_t cap = 0;
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < b->table->nrows; i++)
+        st = grid_mark_geometry(ctx, g, b->geom[i], &buf, &cap);
+    ws__free(ctx, buf);
+    if (st == WS_OK)
+        st = grid_classify(ctx, g, ix, b->table);
+    return st;
+}
+
+static inline int32_t grid_lookup(const join_grid *g, double x, double y) {
+    if (!g->cell)
+        return JOIN_SLOW;
+    double fi = floor((x - g->x0) / g->cs), fj = floor((y - g->y0) / g->cs);
+    if (!(fi >= 0 && fj >= 0 && fi < (double)g->nx && fj < (double)g->ny))
+        return JOIN_SLOW;
+    return g->cell[(long)fj * g->nx + (long)fi];
+}
+
+/* --- threads ------------------------------------------------------------- */
+
+int ws__threads_for(size_t n, size_t min_items) {
+    const char *env = getenv("WIJKSCAN_THREADS");
+    long t = env && *env ? strtol(env, NULL, 10) : 0;
+    if (t <= 0) {
+        if (n < min_items)
+            return 1;
+        t = sysconf(_SC_NPROCESSORS_ONLN);
+    }
+    return t < 1 ? 1 : (t > MAX_THREADS ? MAX_THREADS : (int)t);
+}
+
+void ws__join_tuning_init(ws__join_tuning *t) {
+    memset(t, 0, sizeof *t);
+    t->grid = -1;
+    const char *env = getenv("WIJKSCAN_JOIN_GRID");
+    if (env && *env)
+        t->grid = env[0] != '0';
+}
+
+typedef struct join_work {
+    ws_ctx *ctx; /* used by the calling thread (part 0) only */
+    const ws_dataset *ds;
+    const join_grid *grid;
+    join_index ix;
+    size_t lo, hi, n_slow;
+    size_t fail_at; /* first dwelling that failed, or SIZE_MAX */
+    ws_status st;
+    atomic_int *stop;
+    bool own_geos;
+} join_work;
+
+static void work_message(const char *message, void *userdata) {
+    join_index *ix = userdata;
+    ws__strlcpy(ix->own, message ? message : "", sizeof ix->own);
+}
+
+static void *join_range(void *arg) {
+    join_work *w = arg;
+    const ws__dwellings *d = &w->ds->dw;
+    const ws_table *t = w->ds->levels[WS_LEVEL_BUURT].table;
+    int32_t *out = w->ds->dw.buurt;
+    if (w->own_geos && (w->st = index_build(
+                            &w->ix, &w->ds->levels[WS_LEVEL_BUURT])) != WS_OK) {
+        w->fail_at = w->lo;
+        return NULL;
+    }
+    for (size_t i = w->lo; i < w->hi; i++) {
+        if (((i - w->lo) & 0xffff) == 0) {
+            if (atomic_load(w->stop))
+                break;
+            if (!w->own_geos &&
+                (w->st = ws__progress(
+                     w->ctx, (double)(i - w->lo) / (double)(w->hi - w->lo),
+                     "woningen koppelen aan buurten")) != WS_OK) {
+                atomic_store(w->stop, 1);
+                w->fail_at = i;
+                break;
+            }
+        }
+        int32_t r = grid_lookup(w->grid, d->x[i], d->y[i]);
+        if (r < -1) {
+            w->n_slow++;
+            if ((w->st = assign_point(&w->ix, t, d->x[i], d->y[i], &r, NULL)) !=
+                WS_OK) {
+                w->fail_at = i;
+                break;
+            }
+        }
+        out[i] = r;
+    }
+    return NULL;
+}
+
+void ws__run_parts(void *(*fn)(void *), void *parts, size_t size, int n) {
+    pthread_t tid[MAX_THREADS];
+    bool started[MAX_THREADS] = {false};
+    char *p = parts;
+    for (int k = 1; k < n && k < MAX_THREADS; k++)
+        started[k] =
+            pthread_create(&tid[k], NULL, fn, p + (size_t)k * size) == 0;
+    fn(p);
+    for (int k = 1; k < n && k < MAX_THREADS; k++) {
+        if (started[k])
+            pthread_join(tid[k], NULL);
+        else
+            fn(p + (size_t)k * size);
+    }
+}
+
+ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *tu) {
+    const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
+    if (!b->table || b->table->nrows == 0)
+        return ws__error(ctx, WS_ERR_DATA_EMPTY, "join: no buurten");
+    size_t n = ds->dw.n, nb = b->table->nrows;
+    int nt = tu->threads > 0 ? tu->threads
+                             : ws__threads_for(n, THREAD_MIN_DWELLINGS);
+    if ((size_t)nt > n / 1024 + 1)
+        nt = (int)(n / 1024 + 1);
+    bool use_grid = tu->grid > 0 || (tu->grid < 0 && n >= GRID_MIN_DWELLINGS);
+    join_work w[MAX_THREADS];
+    memset(w, 0, sizeof w);
+    atomic_int stop;
+    atomic_init(&stop, 0);
+    join_grid grid;
+    memset(&grid, 0, sizeof grid);
+    ws_status st = WS_OK;
+    for (int k = 0; k < nt && st == WS_OK; k++) {
+        w[k].ix.n = nb;
+        w[k].ix.prep = ws__calloc(ctx, nb, sizeof *w[k].ix.prep);
+        if (!w[k].ix.prep)
+            st = WS_ERR_NOMEM;
+        w[k].ix.geos = k == 0 ? ctx->geos : GEOS_init_r();
+        w[k].ix.gmsg = k == 0 ? ctx->geos_msg : w[k].ix.own;
+        w[k].own_geos = k > 0;
+        if (st == WS_OK && !w[k].ix.geos)
+            st = ws__error(ctx, WS_ERR_NOMEM, "join: cannot start GEOS");
+        if (k > 0 && w[k].ix.geos) {
+            GEOSContext_setErrorMessageHandler_r(w[k].ix.geos, work_message,
+                                                 &w[k].ix);
+            GEOSContext_setNoticeMessageHandler_r(w[k].ix.geos, work_message,
+                                                  &w[k].ix);
+        }
+    }
+    /* the calling thread's index; the GEOS messages go to ctx->geos_msg */
+    if (st == WS_OK && (st = index_build(&w[0].ix, b)) != WS_OK)
+        st = ws__error(ctx, st, "%s", w[0].ix.msg);
+    if (st == WS_OK && use_grid) {
+        size_t cells = tu->cells ? tu->cells : 2 * n;
+        cells = cells < 65536 ? 65536 : (cells > 8000000 ? 8000000 : cells);
+        st = grid_build(ctx, b, &w[0].ix, cells, &grid);
+    }
+    if (st == WS_OK) {
+        for (int k = 0; k < nt; k++) {
+            w[k].ctx = ctx;
+            w[k].ds = ds;
+            w[k].grid = &grid;
+            w[k].lo = n * (size_t)k / (size_t)nt;
+            w[k].hi = n * (size_t)(k + 1) / (size_t)nt;
+            w[k].fail_at = SIZE_MAX;
+            w[k].stop = &stop;
+        }
+        ws__run_parts(join_range, w, sizeof w[0], nt);
+        tu->n_slow = 0;
+        for (int k = 0; k < nt; k++) {
+            tu->n_slow += w[k].n_slow;
+            if (st == WS_OK && w[k].st != WS_OK) {
+                st = w[k].st;
+                if (st != WS_ERR_CANCELLED)
+                    ws__error(ctx, st, "%s", w[k].ix.msg);
+            }
+        }
+    }
+    for (int k = 0; k < nt; k++) {
+        if (w[k].ix.geos)
+            index_free(&w[k].ix);
+        ws__free(ctx, (void *)w[k].ix.prep);
+        if (k > 0 && w[k].ix.geos)
+            GEOS_finish_r(w[k].ix.geos);
+    }
+    ws__free(ctx, grid.cell);
+    return st;
 }
 
 ws_status ws_join(ws_ctx *ctx, ws_dataset *ds, const ws_join_options *opt) {
@@ -110,26 +512,16 @@ ws_status ws_join(ws_ctx *ctx, ws_dataset *ds, const ws_join_options *opt) {
     if (opt->snap_tolerance != 0)
         return ws__error(ctx, WS_ERR_UNSUPPORTED,
                          "join: snapping is not supported yet");
-    const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
-    if (!b->table || b->table->nrows == 0)
-        return ws__error(ctx, WS_ERR_DATA_EMPTY, "join: no buurten");
-    join_index ix;
-    ws_status st = index_build(ctx, b, &ix);
-    size_t outside = 0;
-    for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++) {
-        if ((i & 0xffff) == 0)
-            st = ws__progress(ctx, (double)i / (double)ds->dw.n,
-                              "woningen koppelen aan buurten");
-        if (st == WS_OK)
-            st = assign_point(ctx, &ix, b->table, ds->dw.x[i], ds->dw.y[i],
-                              &ds->dw.buurt[i]);
-        outside += st == WS_OK && ds->dw.buurt[i] < 0;
-    }
-    index_free(ctx, &ix);
+    ws__join_tuning tu;
+    ws__join_tuning_init(&tu);
+    ws_status st = ws__join_tuned(ctx, ds, &tu);
     if (st != WS_OK) {
         ws__error_prefix(ctx, "join");
         return st;
     }
+    size_t outside = 0;
+    for (size_t i = 0; i < ds->dw.n; i++)
+        outside += ds->dw.buurt[i] < 0;
     ds->n_outside = outside;
     if (outside)
         ws__warn(ctx,

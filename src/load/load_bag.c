@@ -4,11 +4,25 @@
  * definition and ws__is_dwelling). The rules are pushed down to GDAL as an
  * attribute filter where the driver allows, and checked again per row.
  * BAG's placeholders become unknown: oppervlakte 1 (or less) and bouwjaar
- * 9999. For the LVBAG extract the bouwjaar comes from the pand (pandRef). */
+ * 9999. For the LVBAG extract the bouwjaar comes from the pand (pandRef).
+ *
+ * Rows are read column-wise through OGR's Arrow stream (GDAL >= 3.6) with
+ * only the needed fields, the attribute filter still pushed down; the
+ * per-feature reader is the fallback for drivers or field types the Arrow
+ * reader does not handle (an LVBAG StringList), and it re-reads the layer
+ * whenever the Arrow read meets anything unusual (a GDAL error, a geometry
+ * that is not a point, a WKB it cannot parse), so that every error is
+ * reported exactly as the per-feature reader reports it. Both apply the
+ * same rules to the same values; the GDAL configuration option
+ * WS_BAG_ARROW=NO forces the per-feature reader. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <ogr_recordbatch.h>
 
 #include "load_internal.h"
 
@@ -274,6 +288,374 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
     return st;
 }
 
+/* --- column-wise reading through OGR's Arrow stream ---------------------- */
+
+/* One column of a record batch: format (Arrow C data interface) and the
+ * logical offset of row 0. */
+typedef struct arrow_col {
+    const struct ArrowArray *a;
+    const char *fmt;
+    int64_t base;
+} arrow_col;
+
+static bool acol_null(const arrow_col *c, int64_t i) {
+    const uint8_t *valid = c->a->buffers[0];
+    int64_t k = c->base + i;
+    return c->a->null_count != 0 && valid && !((valid[k >> 3] >> (k & 7)) & 1);
+}
+
+static bool acol_is_text(const char *fmt) {
+    return strcmp(fmt, "u") == 0 || strcmp(fmt, "U") == 0 ||
+           strcmp(fmt, "z") == 0 || strcmp(fmt, "Z") == 0;
+}
+
+static bool acol_is_number(const char *fmt) {
+    return fmt[1] == '\0' && strchr("cCsSiIlLfg", fmt[0]) != NULL;
+}
+
+/* Bytes of a (large) utf8 or binary value. */
+static const char *acol_bytes(const arrow_col *c, int64_t i, size_t *len) {
+    int64_t k = c->base + i, from, to;
+    if (c->fmt[0] == 'U' || c->fmt[0] == 'Z') {
+        const int64_t *off = c->a->buffers[1];
+        from = off[k];
+        to = off[k + 1];
+    } else {
+        const int32_t *off = c->a->buffers[1];
+        from = off[k];
+        to = off[k + 1];
+    }
+    *len = (size_t)(to - from);
+    return (const char *)c->a->buffers[2] + from;
+}
+
+static double acol_number(const arrow_col *c, int64_t i) {
+    const void *v = c->a->buffers[1];
+    int64_t k = c->base + i;
+    switch (c->fmt[0]) {
+    case 'c':
+        return ((const int8_t *)v)[k];
+    case 'C':
+        return ((const uint8_t *)v)[k];
+    case 's':
+        return ((const int16_t *)v)[k];
+    case 'S':
+        return ((const uint16_t *)v)[k];
+    case 'i':
+        return ((const int32_t *)v)[k];
+    case 'I':
+        return ((const uint32_t *)v)[k];
+    case 'l':
+        return (double)((const int64_t *)v)[k];
+    case 'L':
+        return (double)((const uint64_t *)v)[k];
+    case 'f':
+        return ((const float *)v)[k];
+    default:
+        return ((const double *)v)[k];
+    }
+}
+
+/* A value as the text OGR_F_GetFieldAsString gives for it, into buf. Only
+ * text and integers are asked for this way. */
+static const char *acol_text(const arrow_col *c, int64_t i, char *buf,
+                             size_t size) {
+    if (acol_is_text(c->fmt)) {
+        size_t len;
+        const char *p = acol_bytes(c, i, &len);
+        if (len >= size)
+            len = size - 1; /* longer than any value the rules compare */
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+    } else {
+        snprintf(buf, size, "%.0f", acol_number(c, i));
+    }
+    return buf;
+}
+
+/* Arrow children of the fields the reader uses; -1 when absent. */
+typedef struct arrow_fields {
+    int geom, use, status, opp, bouwjaar, pand, gemeente;
+    int *current;
+    size_t ncurrent;
+} arrow_fields;
+
+/* Does the schema metadata say this child holds WKB geometry? */
+static bool is_wkb_child(const struct ArrowSchema *s) {
+    if (!s->metadata ||
+        !(strcmp(s->format, "z") == 0 || strcmp(s->format, "Z") == 0))
+        return false;
+    const char *p = s->metadata;
+    int32_t n;
+    memcpy(&n, p, 4);
+    p += 4;
+    for (int32_t i = 0; i < n; i++) {
+        int32_t kl, vl;
+        memcpy(&kl, p, 4);
+        const char *key = p + 4;
+        memcpy(&vl, key + kl, 4);
+        const char *val = key + kl + 4;
+        if (kl == 20 && memcmp(key, "ARROW:extension:name", 20) == 0 &&
+            vl == 7 && memcmp(val, "ogc.wkb", 7) == 0)
+            return true;
+        p = val + vl;
+    }
+    return false;
+}
+
+static int child_named(const struct ArrowSchema *s, const ws_source *src,
+                       int field) {
+    if (field < 0)
+        return -1;
+    const char *name =
+        OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(src->defn, field));
+    for (int64_t i = 0; i < s->n_children; i++)
+        if (strcmp(s->children[i]->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Map the schema; false when a column is missing or of a type this reader
+ * does not handle (the per-feature reader takes over). */
+static bool arrow_map(const struct ArrowSchema *s, const ws_source *src,
+                      const bag_fields *f, arrow_fields *af) {
+    af->geom = -1;
+    for (int64_t i = 0; i < s->n_children && af->geom < 0; i++)
+        if (is_wkb_child(s->children[i]))
+            af->geom = (int)i;
+    af->use = child_named(s, src, f->use);
+    af->status = child_named(s, src, f->status);
+    af->opp = child_named(s, src, f->opp);
+    af->bouwjaar = child_named(s, src, f->bouwjaar);
+    af->pand = child_named(s, src, f->pand);
+    af->gemeente = child_named(s, src, f->gemeente);
+    if (af->geom < 0 || af->use < 0 || af->status < 0 ||
+        (f->opp >= 0 && af->opp < 0) ||
+        (f->bouwjaar >= 0 && af->bouwjaar < 0) ||
+        (f->pand >= 0 && af->pand < 0) ||
+        (f->gemeente >= 0 && af->gemeente < 0))
+        return false;
+    struct ArrowSchema *const *ch = s->children;
+    if (!acol_is_text(ch[af->use]->format) ||
+        !acol_is_text(ch[af->status]->format) ||
+        (af->opp >= 0 && !acol_is_number(ch[af->opp]->format)) ||
+        (af->bouwjaar >= 0 && !acol_is_number(ch[af->bouwjaar]->format)) ||
+        (af->pand >= 0 && !acol_is_text(ch[af->pand]->format) &&
+         !acol_is_number(ch[af->pand]->format)) ||
+        (af->gemeente >= 0 && !acol_is_text(ch[af->gemeente]->format) &&
+         !acol_is_number(ch[af->gemeente]->format)))
+        return false;
+    af->ncurrent = 0;
+    for (size_t i = 0; i < f->ncurrent; i++) {
+        int c = child_named(s, src, f->current[i]);
+        if (c < 0)
+            return false;
+        af->current[af->ncurrent++] = c;
+    }
+    return true;
+}
+
+/* A point from WKB: 1 when read, 0 when empty (NaN coordinates), -1 when
+ * it is anything else or cannot be parsed. */
+static int wkb_point(const unsigned char *p, size_t len, double *x, double *y) {
+    for (int depth = 0; depth < 2; depth++) {
+        if (len < 5 || p[0] > 1)
+            return -1;
+        bool le = p[0] == 1;
+        uint32_t type = le ? (uint32_t)p[1] | (uint32_t)p[2] << 8 |
+                                 (uint32_t)p[3] << 16 | (uint32_t)p[4] << 24
+                           : (uint32_t)p[4] | (uint32_t)p[3] << 8 |
+                                 (uint32_t)p[2] << 16 | (uint32_t)p[1] << 24;
+        uint32_t flat = (type & 0x0fffffffu) % 1000u;
+        if (flat == 4 && depth == 0) { /* a MultiPoint of one point */
+            if (len < 9 + 5)
+                return -1;
+            uint32_t n = le ? (uint32_t)p[5] | (uint32_t)p[6] << 8 |
+                                  (uint32_t)p[7] << 16 | (uint32_t)p[8] << 24
+                            : (uint32_t)p[8] | (uint32_t)p[7] << 8 |
+                                  (uint32_t)p[6] << 16 | (uint32_t)p[5] << 24;
+            if (n != 1)
+                return -1;
+            p += 9;
+            len -= 9;
+            continue;
+        }
+        if (flat != 1 || len < 21)
+            return -1;
+        unsigned char b[16];
+        for (int i = 0; i < 16; i++)
+            b[i] = le ? p[5 + i] : p[5 + (i / 8) * 8 + 7 - i % 8];
+        memcpy(x, b, 8);
+        memcpy(y, b + 8, 8);
+        return isnan(*x) && isnan(*y) ? 0 : 1;
+    }
+    return -1;
+}
+
+/* The rows of one record batch, with the same rules as read_dwellings.
+ * Returns WS_OK, an error, or WS_ERR_UNSUPPORTED (recorded nowhere) when the
+ * per-feature reader must take over. */
+static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
+                             const struct ArrowSchema *s,
+                             const ws_layerdef *def, const arrow_fields *af,
+                             const ws_selection *sel, bag_counts *cnt) {
+    arrow_col col[64];
+    if (a->n_children > 64 || a->n_children != s->n_children)
+        return WS_ERR_UNSUPPORTED;
+    for (int64_t c = 0; c < a->n_children; c++)
+        col[c] = (arrow_col){a->children[c], s->children[c]->format,
+                             a->offset + a->children[c]->offset};
+    char use[1024], status[256], text[256], gm[8];
+    for (int64_t i = 0; i < a->length; i++) {
+        cnt->read++;
+        bool keep = true;
+        for (size_t k = 0; keep && k < af->ncurrent; k++) {
+            const arrow_col *c = &col[af->current[k]];
+            size_t len = 1;
+            if (!acol_null(c, i) && acol_is_text(c->fmt))
+                acol_bytes(c, i, &len);
+            keep = acol_null(c, i) || len == 0;
+        }
+        keep = keep && !acol_null(&col[af->status], i) &&
+               !acol_null(&col[af->use], i) &&
+               ws__is_dwelling(
+                   def, acol_text(&col[af->use], i, use, sizeof use), NULL,
+                   acol_text(&col[af->status], i, status, sizeof status));
+        if (keep && sel->n > 0 && af->gemeente >= 0 &&
+            !(!acol_null(&col[af->gemeente], i) &&
+              ws__normalise_gemeentecode(
+                  acol_text(&col[af->gemeente], i, text, sizeof text), gm) &&
+              ws__selection_has(sel, gm))) {
+            cnt->other_gemeente++;
+            keep = false;
+        }
+        if (!keep) {
+            ds->n_vbo_rejected++;
+            continue;
+        }
+        double x = 0, y = 0;
+        int has = 0;
+        if (!acol_null(&col[af->geom], i)) {
+            size_t len;
+            const char *wkb = acol_bytes(&col[af->geom], i, &len);
+            has = wkb_point((const unsigned char *)wkb, len, &x, &y);
+            if (has < 0)
+                return WS_ERR_UNSUPPORTED;
+        }
+        if (!has) {
+            cnt->no_location++;
+            continue;
+        }
+        if (!(isfinite(x) && isfinite(y))) {
+            cnt->bad_coordinates++;
+            continue;
+        }
+        const arrow_col *co = af->opp >= 0 ? &col[af->opp] : NULL;
+        const arrow_col *cb = af->bouwjaar >= 0 ? &col[af->bouwjaar] : NULL;
+        const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
+        double opp = co && !acol_null(co, i) ? acol_number(co, i) : NAN;
+        double bj = cb && !acol_null(cb, i) ? acol_number(cb, i) : 0;
+        uint64_t pand = cp && !acol_null(cp, i)
+                            ? bag_id_number(acol_text(cp, i, text, sizeof text))
+                            : 0;
+        ws_status st = ws__dataset_add_dwelling(
+            ds, x, y, opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
+            bouwjaar_of(bj), pand);
+        if (st != WS_OK)
+            return st;
+    }
+    return WS_OK;
+}
+
+/* Ignore every field the reader does not need (fewer columns to decode). */
+static void ignore_other_fields(ws_source *src, const bag_fields *f) {
+    char **ignored = CSLAddString(NULL, "OGR_STYLE");
+    for (int i = 0; i < OGR_FD_GetFieldCount(src->defn); i++) {
+        bool needed = i == f->use || i == f->status || i == f->opp ||
+                      i == f->bouwjaar || i == f->pand || i == f->gemeente;
+        for (size_t k = 0; k < f->ncurrent; k++)
+            needed = needed || i == f->current[k];
+        if (!needed)
+            ignored = CSLAddString(
+                ignored, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(src->defn, i)));
+    }
+    OGR_L_SetIgnoredFields(src->layer, (const char **)ignored);
+    CSLDestroy(ignored);
+}
+
+/* Read through the Arrow stream. WS_ERR_UNSUPPORTED (not recorded) means:
+ * nothing usable was read, use the per-feature reader; the caller undoes
+ * whatever was added. */
+static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
+                                      ws_source *src, const ws_layerdef *def,
+                                      const bag_fields *f,
+                                      const ws_selection *sel,
+                                      bag_counts *cnt) {
+    if (f->use_is_list ||
+        !CPLTestBool(CPLGetConfigOption("WS_BAG_ARROW", "YES")))
+        return WS_ERR_UNSUPPORTED;
+    GIntBig total = OGR_L_GetFeatureCount(src->layer, FALSE);
+    arrow_fields af = {0};
+    af.current = ws__calloc(ctx, f->ncurrent + 1, sizeof *af.current);
+    if (!af.current)
+        return WS_ERR_NOMEM;
+    struct ArrowArrayStream stream = {0};
+    struct ArrowSchema schema = {0};
+    ws_status st = WS_ERR_UNSUPPORTED;
+    ws__gdal_begin(ctx);
+    ignore_other_fields(src, f);
+    OGR_L_ResetReading(src->layer);
+    char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
+    bool ok = OGR_L_GetArrowStream(src->layer, &stream, opts) &&
+              stream.get_schema(&stream, &schema) == 0 &&
+              arrow_map(&schema, src, f, &af);
+    CSLDestroy(opts);
+    while (ok) {
+        struct ArrowArray a = {0};
+        if (stream.get_next(&stream, &a) != 0 || ws__gdal_msg(ctx)[0]) {
+            st = WS_ERR_UNSUPPORTED; /* let the per-feature reader report */
+            if (a.release)
+                a.release(&a);
+            break;
+        }
+        if (!a.release) {
+            st = WS_OK;
+            break;
+        }
+        st = arrow_batch(ds, &a, &schema, def, &af, sel, cnt);
+        a.release(&a);
+        if (st == WS_OK && total > 0)
+            st = ws__progress(ctx, (double)cnt->read / (double)total,
+                              "BAG lezen");
+        if (st != WS_OK)
+            break;
+    }
+    if (schema.release)
+        schema.release(&schema);
+    if (stream.release)
+        stream.release(&stream);
+    OGR_L_SetIgnoredFields(src->layer, NULL);
+    ws__gdal_end(ctx);
+    ws__free(ctx, af.current);
+    if (st == WS_OK)
+        ds->n_vbo_read += cnt->read;
+    return st;
+}
+
+/* Arrow first; on WS_ERR_UNSUPPORTED undo and read feature by feature. */
+static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
+                               const ws_layerdef *def, const bag_fields *f,
+                               const ws_selection *sel, bag_counts *cnt) {
+    size_t n0 = ds->dw.n, rejected0 = ds->n_vbo_rejected;
+    ws_status st = read_dwellings_arrow(ctx, ds, src, def, f, sel, cnt);
+    if (st != WS_ERR_UNSUPPORTED)
+        return st;
+    ds->dw.n = n0;
+    ds->n_vbo_rejected = rejected0;
+    memset(cnt, 0, sizeof *cnt);
+    return read_dwellings(ctx, ds, src, def, f, sel, cnt);
+}
+
 /* After reading in the layer's own CRS: transform, drop points that could
  * not be transformed, and — when the selection is by box — points outside
  * the selection's box (they belong to other gemeenten). */
@@ -391,7 +773,7 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
         st = find_bag_fields(ctx, &src, def, &f);
     if (st == WS_OK) {
         push_filters(ctx, &src, def, &f, sel, extent);
-        st = read_dwellings(ctx, ds, &src, def, &f, sel, &cnt);
+        st = read_bag_rows(ctx, ds, &src, def, &f, sel, &cnt);
     }
     if (st == WS_OK)
         st = transform_dwellings(ctx, ds, &src, extent, select_by_box(&f, sel),

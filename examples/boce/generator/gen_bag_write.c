@@ -38,28 +38,6 @@ static const char *const VBO_COLS[] = {
     "openbare_ruimte_identificatie",
     "woonplaats_identificatie",
     "bronhouder_identificatie"};
-enum {
-    V_SEEALSO,
-    V_ID,
-    V_OPP,
-    V_STATUS,
-    V_GEBRUIK,
-    V_OR_NAAM,
-    V_OR_KORT,
-    V_NR,
-    V_LETTER,
-    V_TOEV,
-    V_PC,
-    V_WP_NAAM,
-    V_BOUWJAAR,
-    V_PAND_ID,
-    V_PANDSTATUS,
-    V_NA_ID,
-    V_OR_ID,
-    V_WP_ID,
-    V_BRON,
-    V_NCOLS
-};
 /* 1 = INT column, 0 = TEXT column (same order as VBO_COLS) */
 static const int VBO_INT[V_NCOLS] = {0, 0, 1, 0, 0, 0, 0, 1, 0, 0,
                                      0, 0, 1, 0, 0, 0, 0, 0, 0};
@@ -72,17 +50,6 @@ static const char *const PAND_COLS[] = {"identificatie",
                                         "oppervlakte_max",
                                         "aantal_verblijfsobjecten",
                                         "rdf_seealso"};
-enum {
-    P_ID,
-    P_BOUWJAAR,
-    P_STATUS,
-    P_GEBRUIK,
-    P_OPPMIN,
-    P_OPPMAX,
-    P_AANTAL,
-    P_SEEALSO,
-    P_NCOLS
-};
 static const int PAND_INT[P_NCOLS] = {0, 1, 0, 0, 1, 1, 1, 0};
 
 /* CREATE TABLE with the real bag-light column order and declared types. */
@@ -106,20 +73,13 @@ static int create_table(GDALDatasetH ds, const char *table,
     return gpkg_exec(ds, sql, what);
 }
 
-static int create_schema(const Model *m, const char *path) {
+int bag_create_schema(const char *path, OGRSpatialReferenceH rd,
+                      const char *desc_v, const char *desc_p) {
     GDALDatasetH ds = gpkg_create(path);
     if (!ds) {
         return -1;
     }
-    char desc_v[1024], desc_p[1024];
-    gen_describe(desc_v, sizeof desc_v, m,
-                 "BAG-verblijfsobjecten (PDOK bag-light schema) voor "
-                 "Coevorden, Emmen en "
-                 "Borger-Odoorn");
-    gen_describe(desc_p, sizeof desc_p, m,
-                 "BAG-panden (PDOK bag-light schema) voor Coevorden, Emmen en "
-                 "Borger-Odoorn");
-    int rc = gpkg_insert_rd_srs(ds, m->rd, path);
+    int rc = gpkg_insert_rd_srs(ds, rd, path);
     if (rc == 0) {
         rc = create_table(ds, "verblijfsobject", VBO_COLS, VBO_INT, V_NCOLS,
                           path);
@@ -135,6 +95,18 @@ static int create_schema(const Model *m, const char *path) {
     }
     int rc2 = gpkg_close(ds, path);
     return rc != 0 ? rc : rc2;
+}
+
+static int create_schema(const Model *m, const char *path) {
+    char desc_v[1024], desc_p[1024];
+    gen_describe(desc_v, sizeof desc_v, m,
+                 "BAG-verblijfsobjecten (PDOK bag-light schema) voor "
+                 "Coevorden, Emmen en "
+                 "Borger-Odoorn");
+    gen_describe(desc_p, sizeof desc_p, m,
+                 "BAG-panden (PDOK bag-light schema) voor Coevorden, Emmen en "
+                 "Borger-Odoorn");
+    return bag_create_schema(path, m->rd, desc_v, desc_p);
 }
 
 static int field_indexes(OGRLayerH l, const char *const *cols, int n, int *idx,
@@ -156,6 +128,21 @@ static void set_text(OGRFeatureH f, int idx, const char *v) {
     }
 }
 
+int bag_write_vbo_row(OGRLayerH l, const int *ix, const BagVboRow *r,
+                      const char *what) {
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    for (int i = 0; i < V_NCOLS; i++) {
+        if (VBO_INT[i]) {
+            OGR_F_SetFieldInteger64(f, ix[i], r->num[i]);
+        } else {
+            set_text(f, ix[i], r->text[i]);
+        }
+    }
+    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(pt, 0, r->x, r->y);
+    return gpkg_write_feature(l, f, pt, what);
+}
+
 static int write_vbo(const Model *m, OGRLayerH l, const int *ix, const Vbo *v,
                      const char *what) {
     const Pand *p = &m->panden[v->pand];
@@ -173,29 +160,40 @@ static int write_vbo(const Model *m, OGRLayerH l, const int *ix, const Vbo *v,
     snprintf(wp_id, sizeof wp_id, "%04d", wp->id);
     gebruik_join(v->gebruik, gebruik, sizeof gebruik);
 
+    BagVboRow r = {.x = v->x, .y = v->y};
+    r.text[V_SEEALSO] = uri;
+    r.text[V_ID] = id;
+    r.num[V_OPP] = v->oppervlakte;
+    r.text[V_STATUS] = vbo_status_text(v->status);
+    r.text[V_GEBRUIK] = gebruik;
+    r.text[V_OR_NAAM] = st->name;
+    r.text[V_OR_KORT] = st->short_name;
+    r.num[V_NR] = v->huisnummer;
+    r.text[V_LETTER] = v->huisletter;
+    r.text[V_TOEV] = v->toevoeging;
+    r.text[V_PC] = v->postcode;
+    r.text[V_WP_NAAM] = wp->name;
+    r.num[V_BOUWJAAR] = p->bouwjaar;
+    r.text[V_PAND_ID] = pand_id;
+    r.text[V_PANDSTATUS] = pand_status_text(p->status);
+    r.text[V_NA_ID] = na_id;
+    r.text[V_OR_ID] = or_id;
+    r.text[V_WP_ID] = wp_id;
+    r.text[V_BRON] = g->code4;
+    return bag_write_vbo_row(l, ix, &r, what);
+}
+
+int bag_write_pand_row(OGRLayerH l, const int *ix, const BagPandRow *r,
+                       OGRGeometryH geom, const char *what) {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-    set_text(f, ix[V_SEEALSO], uri);
-    set_text(f, ix[V_ID], id);
-    OGR_F_SetFieldInteger64(f, ix[V_OPP], v->oppervlakte);
-    set_text(f, ix[V_STATUS], vbo_status_text(v->status));
-    set_text(f, ix[V_GEBRUIK], gebruik);
-    set_text(f, ix[V_OR_NAAM], st->name);
-    set_text(f, ix[V_OR_KORT], st->short_name);
-    OGR_F_SetFieldInteger64(f, ix[V_NR], v->huisnummer);
-    set_text(f, ix[V_LETTER], v->huisletter);
-    set_text(f, ix[V_TOEV], v->toevoeging);
-    set_text(f, ix[V_PC], v->postcode);
-    set_text(f, ix[V_WP_NAAM], wp->name);
-    OGR_F_SetFieldInteger64(f, ix[V_BOUWJAAR], p->bouwjaar);
-    set_text(f, ix[V_PAND_ID], pand_id);
-    set_text(f, ix[V_PANDSTATUS], pand_status_text(p->status));
-    set_text(f, ix[V_NA_ID], na_id);
-    set_text(f, ix[V_OR_ID], or_id);
-    set_text(f, ix[V_WP_ID], wp_id);
-    set_text(f, ix[V_BRON], g->code4);
-    OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-    OGR_G_SetPoint_2D(pt, 0, v->x, v->y);
-    return gpkg_write_feature(l, f, pt, what);
+    for (int i = 0; i < P_NCOLS; i++) {
+        if (PAND_INT[i]) {
+            OGR_F_SetFieldInteger64(f, ix[i], r->num[i]);
+        } else {
+            set_text(f, ix[i], r->text[i]);
+        }
+    }
+    return gpkg_write_feature(l, f, geom, what);
 }
 
 static int write_pand(const Model *m, OGRLayerH l, const int *ix, const Pand *p,
@@ -215,33 +213,57 @@ static int write_pand(const Model *m, OGRLayerH l, const int *ix, const Pand *p,
     snprintf(id, sizeof id, "%s10%010lld", g->code4, p->serial);
     snprintf(uri, sizeof uri, BAG_URI "pand/%s", id);
     gebruik_join(mask, gebruik, sizeof gebruik);
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-    set_text(f, ix[P_ID], id);
-    OGR_F_SetFieldInteger64(f, ix[P_BOUWJAAR], p->bouwjaar);
-    set_text(f, ix[P_STATUS], pand_status_text(p->status));
-    set_text(f, ix[P_GEBRUIK], gebruik);
-    OGR_F_SetFieldInteger64(f, ix[P_OPPMIN], opp_min);
-    OGR_F_SetFieldInteger64(f, ix[P_OPPMAX], opp_max);
-    OGR_F_SetFieldInteger64(f, ix[P_AANTAL], p->n_vbo);
-    set_text(f, ix[P_SEEALSO], uri);
-    return gpkg_write_feature(l, f, pand_polygon(p), what);
+    BagPandRow r = {{NULL}, {0}};
+    r.text[P_ID] = id;
+    r.num[P_BOUWJAAR] = p->bouwjaar;
+    r.text[P_STATUS] = pand_status_text(p->status);
+    r.text[P_GEBRUIK] = gebruik;
+    r.num[P_OPPMIN] = opp_min;
+    r.num[P_OPPMAX] = opp_max;
+    r.num[P_AANTAL] = p->n_vbo;
+    r.text[P_SEEALSO] = uri;
+    return bag_write_pand_row(l, ix, &r, pand_polygon(p), what);
 }
 
-static int write_rows(const Model *m, GDALDatasetH ds, const char *path) {
+GDALDatasetH bag_open_layers(const char *path, OGRLayerH *lv, int *iv,
+                             OGRLayerH *lp, int *ip) {
+    const char *const drivers[] = {"GPKG", NULL};
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
+    if (!ds) {
+        gen_error("%s: cannot reopen: %s", path, gen_gdal_msg());
+        return NULL;
+    }
     char what_v[GEN_PATH_LEN + 32], what_p[GEN_PATH_LEN + 32];
     snprintf(what_v, sizeof what_v, "%s: layer verblijfsobject", path);
     snprintf(what_p, sizeof what_p, "%s: layer pand", path);
-    OGRLayerH lv = GDALDatasetGetLayerByName(ds, "verblijfsobject");
-    OGRLayerH lp = GDALDatasetGetLayerByName(ds, "pand");
-    if (!lv || !lp) {
-        return gen_error("%s: registered BAG layers not found on reopening",
-                         path);
+    *lv = GDALDatasetGetLayerByName(ds, "verblijfsobject");
+    *lp = GDALDatasetGetLayerByName(ds, "pand");
+    if (!*lv || !*lp) {
+        gen_error("%s: registered BAG layers not found on reopening", path);
+    } else if (field_indexes(*lv, VBO_COLS, V_NCOLS, iv, what_v) == 0 &&
+               field_indexes(*lp, PAND_COLS, P_NCOLS, ip, what_p) == 0) {
+        return ds;
     }
-    int iv[V_NCOLS], ip[P_NCOLS];
-    if (field_indexes(lv, VBO_COLS, V_NCOLS, iv, what_v) != 0 ||
-        field_indexes(lp, PAND_COLS, P_NCOLS, ip, what_p) != 0) {
-        return -1;
+    GDALClose(ds);
+    return NULL;
+}
+
+int bag_create_indexes(GDALDatasetH ds, const char *path) {
+    int rc = gpkg_exec(
+        ds, "SELECT CreateSpatialIndex('verblijfsobject', 'geom')", path);
+    if (rc == 0) {
+        rc = gpkg_exec(ds, "SELECT CreateSpatialIndex('pand', 'geom')", path);
     }
+    return rc;
+}
+
+static int write_rows(const Model *m, GDALDatasetH ds, OGRLayerH lv,
+                      const int *iv, OGRLayerH lp, const int *ip,
+                      const char *path) {
+    char what_v[GEN_PATH_LEN + 32], what_p[GEN_PATH_LEN + 32];
+    snprintf(what_v, sizeof what_v, "%s: layer verblijfsobject", path);
+    snprintf(what_p, sizeof what_p, "%s: layer pand", path);
     if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE) {
         return gen_error("%s: cannot start transaction: %s", path,
                          gen_gdal_msg());
@@ -260,25 +282,20 @@ static int write_rows(const Model *m, GDALDatasetH ds, const char *path) {
     if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
         return gen_error("%s: cannot commit: %s", path, gen_gdal_msg());
     }
-    rc = gpkg_exec(ds, "SELECT CreateSpatialIndex('verblijfsobject', 'geom')",
-                   what_v);
-    if (rc == 0) {
-        rc = gpkg_exec(ds, "SELECT CreateSpatialIndex('pand', 'geom')", what_p);
-    }
-    return rc;
+    return bag_create_indexes(ds, path);
 }
 
 int bag_write(const Model *m, const char *path) {
     if (create_schema(m, path) != 0) {
         return -1;
     }
-    const char *const drivers[] = {"GPKG", NULL};
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
+    OGRLayerH lv, lp;
+    int iv[V_NCOLS], ip[P_NCOLS];
+    GDALDatasetH ds = bag_open_layers(path, &lv, iv, &lp, ip);
     if (!ds) {
-        return gen_error("%s: cannot reopen: %s", path, gen_gdal_msg());
+        return -1;
     }
-    int rc = write_rows(m, ds, path);
+    int rc = write_rows(m, ds, lv, iv, lp, ip, path);
     int rc2 = gpkg_close(ds, path);
     return rc != 0 ? rc : rc2;
 }

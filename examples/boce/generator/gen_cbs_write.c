@@ -32,10 +32,6 @@ static const char *const STAT_NAMES[N_STATS] = {
     "oppervlakte_land_in_ha"};
 #define STAT_REAL_INDEX 10 /* gemiddelde_huishoudsgrootte */
 
-typedef struct {
-    const char *code, *naam, *wijkcode, *wijknaam, *gemcode, *gemnaam;
-} Keys;
-
 static void stat_ints(const CbsStats *s, int *v) {
     int k = 0;
     v[k++] = s->inwoners, v[k++] = s->mannen, v[k++] = s->vrouwen;
@@ -75,8 +71,8 @@ static int create_fields(OGRLayerH l, int level, const char *what) {
     return rc;
 }
 
-static int write_unit(OGRLayerH l, int level, const Keys *k, const CbsStats *s,
-                      OGRGeometryH geom, const char *what) {
+int cbs_write_unit(OGRLayerH l, int level, const CbsKeys *k, const CbsStats *s,
+                   OGRGeometryH geom, const char *what) {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     const char *vals[6] = {k->code,     k->naam,    k->wijkcode,
                            k->wijknaam, k->gemcode, k->gemnaam};
@@ -107,12 +103,22 @@ static int write_unit(OGRLayerH l, int level, const Keys *k, const CbsStats *s,
     return gpkg_write_feature(l, f, mp, what);
 }
 
+OGRLayerH cbs_create_layer(GDALDatasetH ds, OGRSpatialReferenceH rd,
+                           const char *name, int level, const char *desc,
+                           const char *path, char *what, size_t what_len) {
+    snprintf(what, what_len, "%s: layer %s", path, name);
+    OGRLayerH l = gpkg_create_layer(ds, name, rd, wkbMultiPolygon, desc, path);
+    if (l && create_fields(l, level, what) != 0) {
+        return NULL;
+    }
+    return l;
+}
+
 static OGRLayerH new_layer(const Model *m, GDALDatasetH ds, const char *name,
                            int level, const char *path, char *what,
                            size_t what_len) {
     static const char *const label[3] = {"buurten", "wijken", "gemeenten"};
     char desc[1024], subject[256];
-    snprintf(what, what_len, "%s: layer %s", path, name);
     snprintf(subject, sizeof subject,
              "CBS Wijk- en Buurtkaart 2023 (%s) van Coevorden, Emmen en "
              "Borger-Odoorn met "
@@ -121,12 +127,7 @@ static OGRLayerH new_layer(const Model *m, GDALDatasetH ds, const char *name,
              "gemeente uit CBS kerncijfers 2024",
              label[level]);
     gen_describe(desc, sizeof desc, m, subject);
-    OGRLayerH l =
-        gpkg_create_layer(ds, name, m->rd, wkbMultiPolygon, desc, path);
-    if (l && create_fields(l, level, what) != 0) {
-        return NULL;
-    }
-    return l;
+    return cbs_create_layer(ds, m->rd, name, level, desc, path, what, what_len);
 }
 
 static int write_layers(const Model *m, GDALDatasetH ds, const char *path) {
@@ -151,19 +152,19 @@ static int write_layers(const Model *m, GDALDatasetH ds, const char *path) {
         const Buurt *b = &m->buurten[i];
         const Wijk *w = &m->wijken[b->wijk];
         const Gemeente *g = &m->gemeenten[b->gemeente];
-        Keys k = {b->code, b->naam, w->code, w->naam, g->code, g->naam};
-        rc = write_unit(lb, 0, &k, &m->buurt_stats[i], b->geom, what[0]);
+        CbsKeys k = {b->code, b->naam, w->code, w->naam, g->code, g->naam};
+        rc = cbs_write_unit(lb, 0, &k, &m->buurt_stats[i], b->geom, what[0]);
     }
     for (int i = 0; i < m->n_wijken && rc == 0; i++) {
         const Wijk *w = &m->wijken[i];
         const Gemeente *g = &m->gemeenten[w->gemeente];
-        Keys k = {w->code, w->naam, w->code, w->naam, g->code, g->naam};
-        rc = write_unit(lw, 1, &k, &m->wijk_stats[i], w->geom, what[1]);
+        CbsKeys k = {w->code, w->naam, w->code, w->naam, g->code, g->naam};
+        rc = cbs_write_unit(lw, 1, &k, &m->wijk_stats[i], w->geom, what[1]);
     }
     for (int i = 0; i < m->n_gemeenten && rc == 0; i++) {
         const Gemeente *g = &m->gemeenten[i];
-        Keys k = {g->code, g->naam, g->code, g->naam, g->code, g->naam};
-        rc = write_unit(lg, 2, &k, &m->gemeente_stats[i], g->geom, what[2]);
+        CbsKeys k = {g->code, g->naam, g->code, g->naam, g->code, g->naam};
+        rc = cbs_write_unit(lg, 2, &k, &m->gemeente_stats[i], g->geom, what[2]);
     }
     if (rc != 0) {
         GDALDatasetRollbackTransaction(ds);

@@ -236,6 +236,10 @@ typedef struct {
 } Model;
 
 /* ---------- gen_util.c ---------- */
+/* Program name in messages and layer descriptions (default GEN_PROGRAM);
+ * wijkscan-nl-gen (tests/bench/gen/), which shares these modules, sets its
+ * own. */
+extern const char *gen_program;
 int gen_error(const char *fmt, ...);
 const char *gen_gdal_msg(void);
 void *gen_grow(void *ptr, size_t *cap, size_t need, size_t elem);
@@ -250,6 +254,11 @@ int gen_ensure_dir(const char *dir);
 int gen_rename_into_place(const char *dir, const char *name);
 void gen_remove_tmp(const char *dir, const char *name);
 void gen_describe(char *dst, size_t n, const Model *m, const char *what);
+void gen_describe_seed(char *dst, size_t n, uint64_t seed, const char *what);
+/* Writes output i of the model to path. */
+typedef int (*GenWriteFn)(void *model, size_t i, const char *path);
+int gen_write_outputs(const char *dir, const char *const *names, size_t n,
+                      GenWriteFn write, void *model);
 
 /* ---------- gen_input.c ---------- */
 int input_read_boundaries(Model *m);
@@ -328,6 +337,80 @@ int gpkg_add_field(OGRLayerH layer, const char *name, OGRFieldType type,
 int gpkg_write_feature(OGRLayerH layer, OGRFeatureH f, OGRGeometryH geom,
                        const char *what);
 int gpkg_close(GDALDatasetH ds, const char *what);
+
+/* ---------- row writers shared with wijkscan-nl-gen ---------- */
+/* PDOK bag-light columns of verblijfsobject and pand, in the real order. */
+enum {
+    V_SEEALSO,
+    V_ID,
+    V_OPP,
+    V_STATUS,
+    V_GEBRUIK,
+    V_OR_NAAM,
+    V_OR_KORT,
+    V_NR,
+    V_LETTER,
+    V_TOEV,
+    V_PC,
+    V_WP_NAAM,
+    V_BOUWJAAR,
+    V_PAND_ID,
+    V_PANDSTATUS,
+    V_NA_ID,
+    V_OR_ID,
+    V_WP_ID,
+    V_BRON,
+    V_NCOLS
+};
+enum {
+    P_ID,
+    P_BOUWJAAR,
+    P_STATUS,
+    P_GEBRUIK,
+    P_OPPMIN,
+    P_OPPMAX,
+    P_AANTAL,
+    P_SEEALSO,
+    P_NCOLS
+};
+/* One row: text[] for TEXT columns (NULL or "" = not set), num[] for INT
+ * columns, indexed by V_* / P_*. */
+typedef struct {
+    const char *text[V_NCOLS];
+    long long num[V_NCOLS];
+    double x, y;
+} BagVboRow;
+typedef struct {
+    const char *text[P_NCOLS];
+    long long num[P_NCOLS];
+} BagPandRow;
+/* Create the bag-light GeoPackage with the real DDL (no rows). */
+int bag_create_schema(const char *path, OGRSpatialReferenceH rd,
+                      const char *desc_v, const char *desc_p);
+/* Reopen it for writing; iv[V_NCOLS] / ip[P_NCOLS] receive field indexes. */
+GDALDatasetH bag_open_layers(const char *path, OGRLayerH *lv, int *iv,
+                             OGRLayerH *lp, int *ip);
+int bag_write_vbo_row(OGRLayerH l, const int *ix, const BagVboRow *r,
+                      const char *what);
+/* geom (a Polygon) is taken over. */
+int bag_write_pand_row(OGRLayerH l, const int *ix, const BagPandRow *r,
+                       OGRGeometryH geom, const char *what);
+int bag_create_indexes(GDALDatasetH ds, const char *path);
+
+/* CBS Wijk- en Buurtkaart layers; level 0 buurten, 1 wijken, 2 gemeenten. */
+typedef struct {
+    const char *code, *naam, *wijkcode, *wijknaam, *gemcode, *gemnaam;
+} CbsKeys;
+OGRLayerH cbs_create_layer(GDALDatasetH ds, OGRSpatialReferenceH rd,
+                           const char *name, int level, const char *desc,
+                           const char *path, char *what, size_t what_len);
+/* geom is copied (as MultiPolygon). */
+int cbs_write_unit(OGRLayerH l, int level, const CbsKeys *k, const CbsStats *s,
+                   OGRGeometryH geom, const char *what);
+
+/* Layer voorzieningen (naam, categorie, bron) with the n points of list. */
+int voorz_write_gpkg_list(const char *path, OGRSpatialReferenceH rd,
+                          const char *desc, const Voorziening *list, int n);
 
 /* ---------- writers ---------- */
 int bag_write(const Model *m, const char *path);

@@ -152,26 +152,16 @@ static int build_model(Model *m) {
     return 0;
 }
 
-static int write_outputs(const Model *m) {
-    if (gen_ensure_dir(m->out_dir) != 0) {
-        return -1;
-    }
+static int write_one(void *model, size_t i, const char *path) {
+    return OUTPUTS[i].write(model, path);
+}
+
+static int write_outputs(Model *m) {
+    const char *names[N_OUTPUTS];
     for (size_t i = 0; i < N_OUTPUTS; i++) {
-        char tmp[GEN_PATH_LEN];
-        if (gen_tmp_path(tmp, sizeof tmp, m->out_dir, OUTPUTS[i].name) != 0 ||
-            OUTPUTS[i].write(m, tmp) != 0) {
-            for (size_t j = 0; j <= i; j++) {
-                gen_remove_tmp(m->out_dir, OUTPUTS[j].name);
-            }
-            return -1;
-        }
+        names[i] = OUTPUTS[i].name;
     }
-    for (size_t i = 0; i < N_OUTPUTS; i++) {
-        if (gen_rename_into_place(m->out_dir, OUTPUTS[i].name) != 0) {
-            return -1;
-        }
-    }
-    return 0;
+    return gen_write_outputs(m->out_dir, names, N_OUTPUTS, write_one, m);
 }
 
 static void print_summary(const Model *m) {

@@ -25,6 +25,8 @@
 
 /* Print "wijkscan-boce-gen: <message>" as one line on stderr; always returns
  * -1. */
+const char *gen_program = GEN_PROGRAM;
+
 int gen_error(const char *fmt, ...) {
     char msg[2048];
     va_list ap;
@@ -36,7 +38,7 @@ int gen_error(const char *fmt, ...) {
             *p = ' ';
         }
     }
-    fprintf(stderr, "%s: %s\n", GEN_PROGRAM, msg);
+    fprintf(stderr, "%s: %s\n", gen_program, msg);
     return -1;
 }
 
@@ -160,10 +162,39 @@ void gen_remove_tmp(const char *dir, const char *name) {
 
 /* gpkg_contents.description: says it is synthetic, names seed, generator and
  * licence. */
-void gen_describe(char *dst, size_t n, const Model *m, const char *what) {
+void gen_describe_seed(char *dst, size_t n, uint64_t seed, const char *what) {
     snprintf(dst, n,
              "SYNTHETISCH \xE2\x80\x93 %s. Gegenereerd door %s (seed %llu); "
              "geen echte "
              "gegevens. Grenzen: \xC2\xA9 CBS / Kadaster 2023 (CC-BY 4.0).",
-             what, GEN_PROGRAM, (unsigned long long)m->seed);
+             what, gen_program, (unsigned long long)seed);
+}
+
+void gen_describe(char *dst, size_t n, const Model *m, const char *what) {
+    gen_describe_seed(dst, n, m->seed, what);
+}
+
+/* Write every output under its temporary name, then rename them all into
+ * place; on failure the temporary files are removed. */
+int gen_write_outputs(const char *dir, const char *const *names, size_t n,
+                      GenWriteFn write, void *model) {
+    if (gen_ensure_dir(dir) != 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char tmp[GEN_PATH_LEN];
+        if (gen_tmp_path(tmp, sizeof tmp, dir, names[i]) != 0 ||
+            write(model, i, tmp) != 0) {
+            for (size_t j = 0; j <= i; j++) {
+                gen_remove_tmp(dir, names[j]);
+            }
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (gen_rename_into_place(dir, names[i]) != 0) {
+            return -1;
+        }
+    }
+    return 0;
 }

@@ -12,21 +12,16 @@
 
 #define BO_CODE "GM1681"
 
-int voorz_write_gpkg(const Model *m, const char *path) {
+int voorz_write_gpkg_list(const char *path, OGRSpatialReferenceH rd,
+                          const char *desc, const Voorziening *list, int n) {
     GDALDatasetH ds = gpkg_create(path);
     if (!ds) {
         return -1;
     }
-    char desc[1024], what[GEN_PATH_LEN + 32];
-    gen_describe(
-        desc, sizeof desc, m,
-        "voorzieningen (huisarts, apotheek, supermarkt, buurthuis, "
-        "basisschool, sport, "
-        "park, bushalte) bij de synthetische woningen in Coevorden, Emmen en "
-        "Borger-Odoorn");
+    char what[GEN_PATH_LEN + 32];
     snprintf(what, sizeof what, "%s: layer voorzieningen", path);
     OGRLayerH l =
-        gpkg_create_layer(ds, "voorzieningen", m->rd, wkbPoint, desc, path);
+        gpkg_create_layer(ds, "voorzieningen", rd, wkbPoint, desc, path);
     int rc = l ? 0 : -1;
     static const char *const fields[] = {"naam", "categorie", "bron"};
     for (int i = 0; i < 3 && rc == 0; i++) {
@@ -36,8 +31,8 @@ int voorz_write_gpkg(const Model *m, const char *path) {
         rc =
             gen_error("%s: cannot start transaction: %s", path, gen_gdal_msg());
     }
-    for (int i = 0; i < m->n_voorz && rc == 0; i++) {
-        const Voorziening *v = &m->voorz[i];
+    for (int i = 0; i < n && rc == 0; i++) {
+        const Voorziening *v = &list[i];
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
         OGR_F_SetFieldString(f, 0, v->naam);
         OGR_F_SetFieldString(f, 1, categorie_text(v->cat));
@@ -51,6 +46,17 @@ int voorz_write_gpkg(const Model *m, const char *path) {
     }
     int rc2 = gpkg_close(ds, path);
     return rc != 0 ? rc : rc2;
+}
+
+int voorz_write_gpkg(const Model *m, const char *path) {
+    char desc[1024];
+    gen_describe(
+        desc, sizeof desc, m,
+        "voorzieningen (huisarts, apotheek, supermarkt, buurthuis, "
+        "basisschool, sport, "
+        "park, bushalte) bij de synthetische woningen in Coevorden, Emmen en "
+        "Borger-Odoorn");
+    return voorz_write_gpkg_list(path, m->rd, desc, m->voorz, m->n_voorz);
 }
 
 static void csv_field(FILE *fp, const char *s) {

@@ -1,0 +1,226 @@
+/* The fast paths give the same results as the plain ones, value for value:
+ * the Arrow reader of the BAG against the per-feature reader (on the real
+ * LVBAG sample and the BOCE example data, with and without a selection),
+ * the join's cell grid and threads against the point-by-point join, and
+ * the threaded nearest-voorziening search against one thread. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cpl_conv.h>
+
+#include "access/kdtree.h"
+#include "join/join_internal.h"
+#include "load/load_internal.h"
+#include "wijkscan/wijkscan.h"
+
+#define REAL(name) WS_REAL_DATA_DIR "/" name
+#define BOCE(name) WS_SOURCE_DIR "/examples/boce/" name
+#define LAYERS WS_SOURCE_DIR "/layers"
+
+static ws_ctx *ctx;
+
+static int setup(void **state) {
+    (void)state;
+    return ws_ctx_new(NULL, &ctx) == WS_OK ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    ws_ctx_free(ctx);
+    CPLSetConfigOption("WS_BAG_ARROW", NULL);
+    unsetenv("WIJKSCAN_THREADS");
+    return 0;
+}
+
+static bool have(const char *path) {
+    if (access(path, R_OK) == 0)
+        return true;
+    print_message("data file %s not found; test skipped\n", path);
+    return false;
+}
+
+static ws_dataset *load(const char *bag, const char *buurten,
+                        const char *buurt_layer, const char *voorz,
+                        const char *gemeente, bool arrow) {
+    CPLSetConfigOption("WS_BAG_ARROW", arrow ? "YES" : "NO");
+    ws_load_options lo;
+    ws_load_options_init(&lo);
+    lo.layers_dir = LAYERS;
+    lo.bag.path = bag;
+    lo.buurten.path = buurten;
+    lo.buurten.layer = buurt_layer;
+    ws_input vz = {voorz, NULL, NULL, NULL};
+    if (voorz) {
+        lo.voorzieningen = &vz;
+        lo.n_voorzieningen = 1;
+    }
+    const char *gm[1] = {gemeente};
+    if (gemeente) {
+        lo.gemeenten = gm;
+        lo.n_gemeenten = 1;
+    }
+    ws_dataset *ds = NULL;
+    ws_status st = ws_load(ctx, &lo, &ds);
+    CPLSetConfigOption("WS_BAG_ARROW", NULL);
+    if (st != WS_OK)
+        fail_msg("%s", ws_ctx_errmsg(ctx));
+    return ds;
+}
+
+/* Same dwellings, bit for bit (NaN areas included), same counts. */
+static void assert_same_dwellings(const ws_dataset *a, const ws_dataset *b) {
+    assert_int_equal(a->dw.n, b->dw.n);
+    assert_int_equal(a->n_vbo_read, b->n_vbo_read);
+    assert_int_equal(a->n_vbo_rejected, b->n_vbo_rejected);
+    size_t n = a->dw.n;
+    assert_memory_equal(a->dw.x, b->dw.x, n * sizeof *a->dw.x);
+    assert_memory_equal(a->dw.y, b->dw.y, n * sizeof *a->dw.y);
+    assert_memory_equal(a->dw.oppervlakte, b->dw.oppervlakte,
+                        n * sizeof *a->dw.oppervlakte);
+    assert_memory_equal(a->dw.bouwjaar, b->dw.bouwjaar,
+                        n * sizeof *a->dw.bouwjaar);
+    assert_memory_equal(a->dw.pand_id, b->dw.pand_id,
+                        n * sizeof *a->dw.pand_id);
+}
+
+static void compare_readers(const char *bag, const char *buurten,
+                            const char *layer, const char *gemeente) {
+    ws_dataset *a = load(bag, buurten, layer, NULL, gemeente, true);
+    ws_dataset *b = load(bag, buurten, layer, NULL, gemeente, false);
+    assert_true(a->dw.n > 0);
+    assert_same_dwellings(a, b);
+    ws_dataset_free(a);
+    ws_dataset_free(b);
+}
+
+/* LVBAG in a GeoPackage: gebruiksdoel as "(1:woonfunctie)" text, history
+ * rows with end dates (the `current` fields) — see test_real_data. */
+static void arrow_reader_real_lvbag(void **state) {
+    (void)state;
+    if (!have(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
+        skip();
+    compare_readers(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg"),
+                    REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg"),
+                    "buurten_cbs2023_generalized", NULL);
+}
+
+/* bag-light: 85,768 objects with shops, offices, withdrawn and unbuilt
+ * ones, placeholders 1 m² and 9999; all of BOCE and one gemeente. */
+static void arrow_reader_boce(void **state) {
+    (void)state;
+    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+        skip();
+    compare_readers(BOCE("data/bag-light-boce-synthetic.gpkg"),
+                    BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
+                    NULL);
+    compare_readers(BOCE("data/bag-light-boce-synthetic.gpkg"),
+                    BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
+                    "GM0109");
+}
+
+/* Grid or not, any number of threads, coarse or fine cells: the same buurt
+ * for every dwelling. */
+static void join_modes_agree(void **state) {
+    (void)state;
+    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+        skip();
+    ws_dataset *ds = load(BOCE("data/bag-light-boce-synthetic.gpkg"),
+                          BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"),
+                          NULL, NULL, NULL, true);
+    size_t n = ds->dw.n;
+    int32_t *plain = malloc(n * sizeof *plain);
+    assert_non_null(plain);
+    ws__join_tuning t;
+    ws__join_tuning_init(&t);
+    t.threads = 1;
+    t.grid = 0;
+    assert_int_equal(ws__join_tuned(ctx, ds, &t), WS_OK);
+    assert_int_equal(t.n_slow, n);
+    memcpy(plain, ds->dw.buurt, n * sizeof *plain);
+    static const struct {
+        int threads;
+        size_t cells;
+    } modes[] = {{1, 0}, {2, 0}, {3, 70000}, {2, 4000000}};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        memset(ds->dw.buurt, 0x55, n * sizeof *ds->dw.buurt);
+        ws__join_tuning_init(&t);
+        t.threads = modes[m].threads;
+        t.grid = 1;
+        t.cells = modes[m].cells;
+        assert_int_equal(ws__join_tuned(ctx, ds, &t), WS_OK);
+        assert_true(t.n_slow < n / 2); /* the grid did decide most */
+        assert_memory_equal(plain, ds->dw.buurt, n * sizeof *plain);
+    }
+    free(plain);
+    ws_dataset_free(ds);
+}
+
+/* Threads split the dwellings; each distance equals the plain k-d tree
+ * query (which the hint must not change). */
+static void access_threads_agree(void **state) {
+    (void)state;
+    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+        skip();
+    ws_dataset *ds =
+        load(BOCE("data/bag-light-boce-synthetic.gpkg"),
+             BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
+             BOCE("data/voorzieningen-boce-synthetic.gpkg"), NULL, true);
+    ws_access_options ao;
+    ws_access_options_init(&ao);
+    size_t n = ds->dw.n, ncat = ds->ncat;
+    assert_true(ncat >= 8);
+    float *one = malloc(ncat * n * sizeof *one);
+    assert_non_null(one);
+    setenv("WIJKSCAN_THREADS", "1", 1);
+    assert_int_equal(ws_access(ctx, ds, &ao), WS_OK);
+    for (size_t c = 0; c < ncat; c++)
+        memcpy(one + c * n, ds->dist[c], n * sizeof *one);
+    setenv("WIJKSCAN_THREADS", "3", 1);
+    assert_int_equal(ws_access(ctx, ds, &ao), WS_OK);
+    unsetenv("WIJKSCAN_THREADS");
+    for (size_t c = 0; c < ncat; c++) {
+        assert_memory_equal(one + c * n, ds->dist[c], n * sizeof *one);
+        /* the plain query, for a sample of dwellings */
+        size_t k = 0;
+        double *x = malloc((ds->am.n + 1) * sizeof *x);
+        double *y = malloc((ds->am.n + 1) * sizeof *y);
+        assert_true(x && y);
+        for (size_t i = 0; i < ds->am.n; i++)
+            if (ds->am.cat[i] == c) {
+                x[k] = ds->am.x[i];
+                y[k++] = ds->am.y[i];
+            }
+        ws_kdtree *tree = NULL;
+        assert_int_equal(ws__kdtree_build(ctx, x, y, k, &tree), WS_OK);
+        for (size_t i = 0; i < n; i += 97) {
+            double d;
+            assert_true(
+                ws__kdtree_nearest(tree, ds->dw.x[i], ds->dw.y[i], NULL, &d));
+            assert_true((float)d == ds->dist[c][i]);
+        }
+        ws__kdtree_free(ctx, tree);
+        free(x);
+        free(y);
+    }
+    free(one);
+    ws_dataset_free(ds);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(arrow_reader_real_lvbag, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(arrow_reader_boce, setup, teardown),
+        cmocka_unit_test_setup_teardown(join_modes_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(access_threads_agree, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("fastpaths", tests, NULL, NULL);
+}
