@@ -25,9 +25,10 @@ typedef struct explainer {
     GDALDatasetH gd;
     colrow *rows;
     size_t nrows;
-    OGRLayerH layer;   /* level of the region asked for */
-    OGRFeatureH feat;  /* the region */
-    const char *level; /* "buurt", "wijk", "gemeente" */
+    OGRLayerH layer;    /* level of the region asked for */
+    OGRFeatureH feat;   /* the region */
+    const char *level;  /* "buurt", "wijk", "gemeente" */
+    const char *plural; /* the layer name: "buurten", … */
     FILE *out;
 } explainer;
 
@@ -133,6 +134,7 @@ static ws_status find_region(explainer *x, const char *key) {
             x->feat = first;
             x->layer = l;
             x->level = levels[k].level;
+            x->plural = levels[k].layer;
         } else if (first) {
             OGR_F_Destroy(first);
         }
@@ -272,8 +274,8 @@ static void print_indicator(explainer *x, const colrow *r, double cover) {
                           : v < m ? "lager dan"
                                   : "gelijk aan";
         fprintf(x->out,
-                "    waarde       %s %s (%s de mediaan van de %sen: %s)\n", raw,
-                unit, cmp, x->level, med);
+                "    waarde       %s %s (%s de mediaan van de %s: %s)\n", raw,
+                unit, cmp, x->plural, med);
     }
     if (context) {
         fprintf(x->out, "    context: getoond, niet gescoord\n");
@@ -312,7 +314,8 @@ static void print_theme_header(explainer *x, const colrow *t) {
     if (isfinite(rg))
         fprintf(x->out, "   rang %.0f in de gemeente", rg);
     if (isfinite(rr))
-        fprintf(x->out, ", %.0f in de regio", rr);
+        fprintf(x->out, "%s %.0f in de regio", isfinite(rg) ? "," : "   rang",
+                rr);
     fprintf(x->out, "\n");
 }
 
@@ -341,7 +344,9 @@ static void print_composite(explainer *x, const colrow *t) {
 }
 
 static void print_explanation(explainer *x) {
-    int ci = OGR_F_GetFieldIndex(x->feat, "gemeentenaam");
+    int ci = strcmp(x->level, "gemeente") == 0
+                 ? -1
+                 : OGR_F_GetFieldIndex(x->feat, "gemeentenaam");
     fprintf(x->out, "%s %s %s%s%s\n", x->level,
             OGR_F_GetFieldAsString(x->feat, 0),
             OGR_F_GetFieldAsString(x->feat, 1), ci >= 0 ? ", gemeente " : "",
