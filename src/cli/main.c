@@ -17,7 +17,7 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
-static void install_signal_handlers(void) {
+void cli_install_signal_handlers(void) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
@@ -210,11 +210,15 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         return WS_EXIT_OUTPUT;
     }
     int rc = run_pipeline(ctx, ws_project_options(proj), a, p);
+    if (rc == WS_EXIT_OK)
+        rc = cli_run_maps(ctx, proj, a->quiet);
     ws_project_free(proj);
     return rc;
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "map") == 0)
+        return cli_cmd_map(argc - 1, argv + 1);
     cli_args *a = calloc(1, sizeof *a);
     if (!a) {
         fputs("wijkscan: out of memory\n", stderr);
@@ -238,7 +242,7 @@ int main(int argc, char **argv) {
                 a->command);
         rc = WS_EXIT_USAGE;
     } else {
-        install_signal_handlers();
+        cli_install_signal_handlers();
         cli_progress prog;
         cli_progress_init(&prog, a->quiet);
         log_state ls = {a->verbose, &prog};
