@@ -399,6 +399,89 @@ static ws_status colours(ws_map_page *p) {
     return WS_OK;
 }
 
+/* A description of wijkscan's own columns for GeoPackages without a
+ * wijkscan_indicatoren table (or without a row for the column): Dutch
+ * label, definition, unit and direction. */
+static ws_status describe_fallback(ws_map_page *p) {
+    ws_map_data *d = p->d;
+    const char *col = p->opt->column;
+    if (d->label)
+        return WS_OK;
+    char label[256] = "", def[400] = "";
+    const char *unit = NULL, *dir = NULL;
+    char cat[64];
+    int radius = 0;
+    static const char *const themes[][2] = {
+        {"score_gezond", "Score gezonde wijk"},
+        {"score_informeel", "Score informele wijk"},
+        {"score_inclusief", "Score inclusieve wijk"},
+        {"score_vitaal", "Score vitale wijk"}};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(col, themes[i][0]) == 0) {
+            snprintf(label, sizeof label, "%s", themes[i][1]);
+            snprintf(def, sizeof def, "Rapportcijfer van 1 tot 10");
+            unit = "cijfer";
+            dir = "hoger_beter";
+        }
+    size_t n = strlen(col);
+    if (!label[0] && starts_with(col, "afstand_") && n > 18 &&
+        strcmp(col + n - 10, "_gemiddeld") == 0) {
+        snprintf(cat, sizeof cat, "%.*s", (int)(n - 18), col + 8);
+        snprintf(label, sizeof label, "Gemiddelde afstand tot %s", cat);
+        snprintf(def, sizeof def,
+                 "Hemelsbrede afstand van de woningen tot de dichtstbijzijnde "
+                 "%s, gemiddeld over de woningen",
+                 cat);
+        unit = "m";
+        dir = "lager_beter";
+    } else if (!label[0] && starts_with(col, "aandeel_") &&
+               sscanf(col + 8, "%63[a-z]_binnen_%dm", cat, &radius) == 2) {
+        snprintf(label, sizeof label, "Woningen met een %s binnen %d m", cat,
+                 radius);
+        snprintf(def, sizeof def,
+                 "Aandeel van de woningen met een %s binnen %d m "
+                 "hemelsbreed",
+                 cat, radius);
+        unit = "aandeel";
+        dir = "hoger_beter";
+    } else if (!label[0]) {
+        static const char *const known[][4] = {
+            {"woningen", "Woningen", "aantal", ""},
+            {"oppervlakte_gemiddeld", "Gemiddelde woonoppervlakte", "m²", ""},
+            {"aandeel_oppervlakte_max_60", "Woningen van hoogstens 60 m²",
+             "aandeel", ""},
+            {"bouwjaar_gemiddeld", "Gemiddeld bouwjaar", "jaar", ""},
+            {"aandeel_bouwjaar_vanaf_2000", "Woningen gebouwd vanaf 2000",
+             "aandeel", ""},
+            {"aandeel_gestapeld", "Gestapelde woningen", "aandeel",
+             "Woningen in een pand met twee of meer woningen"},
+            {"woningen_per_pand_gemiddeld", "Woningen per pand", "", ""},
+            {"diversiteit_oppervlakte", "Diversiteit van woninggrootten", "",
+             "Shannon-index over vijf oppervlakteklassen (0 = alle woningen "
+             "even groot)"}};
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            if (strcmp(col, known[i][0]) == 0) {
+                snprintf(label, sizeof label, "%s", known[i][1]);
+                unit = known[i][2][0] ? known[i][2] : NULL;
+                snprintf(def, sizeof def, "%s", known[i][3]);
+                dir = "context";
+            }
+    }
+    if (!label[0])
+        return WS_OK;
+    d->label = ws__strdup(p->ctx, label);
+    if (def[0] && !d->definition)
+        d->definition = ws__strdup(p->ctx, def);
+    if (unit && !d->unit)
+        d->unit = ws__strdup(p->ctx, unit);
+    if (dir && !d->direction)
+        d->direction = ws__strdup(p->ctx, dir);
+    if (!d->label || (def[0] && !d->definition) || (unit && !d->unit) ||
+        (dir && !d->direction))
+        return WS_ERR_NOMEM;
+    return WS_OK;
+}
+
 /* Units and number format of the column. */
 static void units(ws_map_page *p) {
     const ws_map_data *d = p->d;
@@ -420,7 +503,9 @@ static void units(ws_map_page *p) {
         p->unit_scale = 100;
     } else if (u && !ws__streq_nocase(u, "aandeel")) {
         p->unit = ws__streq_nocase(u, "cijfer") ||
-                          ws__streq_nocase(u, "rapportcijfer")
+                          ws__streq_nocase(u, "rapportcijfer") ||
+                          ws__streq_nocase(u, "aantal") ||
+                          ws__streq_nocase(u, "jaar")
                       ? ""
                       : u;
     } else if (starts_with(col, "afstand_")) {
@@ -475,13 +560,10 @@ static void units(ws_map_page *p) {
 /* --- extent ------------------------------------------------------------------
  */
 
+/* The next round scale: two significant digits (1 : 260.000). */
 static double round_scale(double denom) {
-    static const double steps[] = {1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10};
-    double e = pow(10, floor(log10(denom)));
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
-        if (steps[i] * e >= denom * (1 - 1e-9))
-            return steps[i] * e;
-    return 10 * e;
+    double e = pow(10, floor(log10(denom)) - 1);
+    return ceil(denom / e * (1 - 1e-12)) * e;
 }
 
 static ws_status fit_extent(ws_map_page *p, double fx, double fy, double fw,
@@ -770,20 +852,21 @@ static ws_status draw_map(ws_map_page *p) {
     ws_paint own = st->line[lv];
     own.fill = false;
     own.hatch = WS_HATCH_NONE;
+    /* (the context keeps its own light outline) */
     for (size_t i = 0; s == WS_OK && i < d->n; i++)
-        if (d->regions[i].geom)
+        if (d->regions[i].geom && d->regions[i].selected)
             s = draw_geom(p, &b, d->regions[i].geom, &own, false);
     if (s == WS_OK && d->level == WS_LEVEL_BUURT) {
         ws_paint wl = st->line[1];
         wl.fill = false;
         const void *args[2] = {&b, &wl};
-        s = dissolve(p, false, false, stroke_union, (void *)args);
+        s = dissolve(p, false, true, stroke_union, (void *)args);
     }
     if (s == WS_OK && d->level < WS_LEVEL_GEMEENTE) {
         ws_paint gl = st->line[2];
         gl.fill = false;
         const void *args[2] = {&b, &gl};
-        s = dissolve(p, true, false, stroke_union, (void *)args);
+        s = dissolve(p, true, true, stroke_union, (void *)args);
     }
     if (s == WS_OK)
         s = draw_points(p);
@@ -1163,6 +1246,8 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
     p.opt = opt;
     p.d = &d;
     st = classify(&p);
+    if (st == WS_OK)
+        st = describe_fallback(&p);
     if (st == WS_OK) {
         units(&p);
         st = colours(&p);

@@ -102,6 +102,11 @@ static GEOSGeometry *union_of(ws_map_page *p, size_t first, bool gemeente,
     return u;
 }
 
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 static ws_status collect(labeler *lb) {
     ws_map_page *p = lb->p;
     const ws_map_style *st = p->st;
@@ -117,6 +122,27 @@ static ws_status collect(labeler *lb) {
                                                   : WS_LEVEL_GEMEENTE;
     if (label_lv < lv)
         label_lv = lv; /* no finer names than the regions mapped */
+    if (want == WS_LABELS_AUTO && lv == WS_LEVEL_BUURT) {
+        /* buurt names when a typical buurt has room for one, else the
+         * names of the wijken */
+        double *areas = ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *areas);
+        size_t na = 0;
+        if (!areas)
+            return WS_ERR_NOMEM;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->regions[i].selected && d->regions[i].geom &&
+                GEOSArea_r(h, d->regions[i].geom, &areas[na]))
+                na++;
+        double med = 0;
+        if (na) {
+            qsort(areas, na, sizeof *areas, cmp_double);
+            med = areas[na / 2] * p->v.s * p->v.s; /* pt² */
+        }
+        ws__free(p->ctx, areas);
+        double em = st->label_font.size;
+        if (med < 60 * em * em)
+            label_lv = WS_LEVEL_WIJK;
+    }
     /* distinct gemeenten shown */
     size_t ngem = 0;
     const char *firstgm = NULL;
@@ -242,9 +268,9 @@ static bool box_fits(labeler *lb, const GEOSPreparedGeometry *prep, ws_box b) {
             return false;
     /* inside the polygon: the box less a little of its height (the halo
      * and the empty space above the letters may touch the edge) */
-    double sh = 0.18 * b.h;
-    double X0 = v->wx0 + (b.x + sh - v->fx) / v->s;
-    double X1 = v->wx0 + (b.x + b.w - sh - v->fx) / v->s;
+    double sh = 0.18 * b.h, sw = 0.5;
+    double X0 = v->wx0 + (b.x + sw - v->fx) / v->s;
+    double X1 = v->wx0 + (b.x + b.w - sw - v->fx) / v->s;
     double Y1 = v->wy1 - (b.y + sh - v->fy) / v->s;
     double Y0 = v->wy1 - (b.y + b.h - sh - v->fy) / v->s;
     if (!(X1 > X0) || !(Y1 > Y0))
