@@ -1148,6 +1148,9 @@ static ws_status compose(ws_map_page *p) {
     double y0 = top + 4 * WS_MM, y1 = H - m - foot - 3 * WS_MM;
     double lw = st->legend_width_mm * WS_MM;
     double fx, fy, fw, fh, lx, ly, lwid;
+    /* scale bar and north arrow: bottom of the legend panel (right), or
+     * the right of the legend band (bottom) */
+    double fur_x, fur_w, fur_bottom;
     if (!st->legend_bottom) {
         if (lw > 0.45 * (W - 2 * m))
             lw = 0.45 * (W - 2 * m);
@@ -1158,18 +1161,26 @@ static ws_status compose(ws_map_page *p) {
         lx = m + fw + gap;
         ly = y0;
         lwid = lw;
+        fur_x = lx;
+        fur_w = lwid;
+        fur_bottom = fy + fh;
     } else {
         double lh = 0;
-        lwid = W - 2 * m;
+        fur_w = fmin(0.3 * (W - 2 * m),
+                     (st->scalebar_max_mm + 8) * WS_MM + st->north_mm * WS_MM);
+        lwid = W - 2 * m - fur_w - gap;
         s = ws__map_legend_size(p, lwid, &lh);
         if (s != WS_OK)
             return s;
+        double band = fmax(lh, 22 * WS_MM);
         fx = m;
         fy = y0;
         fw = W - 2 * m;
-        fh = y1 - y0 - lh - gap;
+        fh = y1 - y0 - band - gap;
         lx = m;
         ly = y0 + fh + gap;
+        fur_x = m + lwid + gap;
+        fur_bottom = ly + band;
     }
     if (fw < 40 || fh < 40)
         return ws__error(p->ctx, WS_ERR_INVALID_ARG,
@@ -1182,17 +1193,13 @@ static ws_status compose(ws_map_page *p) {
         s = draw_map(p);
     if (s == WS_OK)
         s = ws__map_legend_draw(p, lx, ly, lwid);
-    /* scale bar and north arrow: bottom of the legend panel (right) or the
-     * right end of the legend band (bottom) */
     double sbh = 0;
     if (s == WS_OK)
-        s = ws__map_scalebar(p, lx, st->legend_bottom ? ly + 60 : fy + fh,
-                             &sbh);
+        s = ws__map_scalebar(p, fur_x, fur_bottom, &sbh);
     if (s == WS_OK && st->north_mm > 0) {
         double na = st->north_mm * WS_MM;
-        s = ws__map_north_arrow(p, lx + lwid - na / 2,
-                                (st->legend_bottom ? ly + 60 : fy + fh) -
-                                    na * 0.75);
+        s = ws__map_north_arrow(p, fur_x + fur_w - na / 2,
+                                fur_bottom - na * 0.75);
     }
     return s;
 }
