@@ -510,9 +510,6 @@ static void units(ws_map_page *p) {
                       : u;
     } else if (starts_with(col, "afstand_")) {
         p->unit = "m";
-    } else if (strstr(col, "oppervlakte") && !strstr(col, "diversiteit") &&
-               !starts_with(col, "aandeel_")) {
-        p->unit = "m²";
     }
     /* decimals: scores one; otherwise from the class width */
     const ws_classes *c = p->classes;

@@ -251,7 +251,11 @@ static const GEOSGeometry *largest_part(GEOSContextHandle_t h,
     return best;
 }
 
-static bool box_fits(labeler *lb, const GEOSPreparedGeometry *prep, ws_box b) {
+/* Does box b fit: inside the frame, clear of placed labels and furniture,
+ * and inside the polygon (strict), or with at least 75 % of it inside
+ * (relaxed: its centre is still the pole of the polygon). */
+static bool box_fits(labeler *lb, const GEOSGeometry *part,
+                     const GEOSPreparedGeometry *prep, ws_box b, bool strict) {
     ws_map_page *p = lb->p;
     GEOSContextHandle_t h = p->ctx->geos;
     const ws_map_view *v = &p->v;
@@ -278,9 +282,17 @@ static bool box_fits(labeler *lb, const GEOSPreparedGeometry *prep, ws_box b) {
     GEOSGeometry *rect = GEOSGeom_createRectangle_r(h, X0, Y0, X1, Y1);
     if (!rect)
         return false;
-    char c = GEOSPreparedContains_r(h, prep, rect);
+    bool ok = GEOSPreparedContains_r(h, prep, rect) == 1;
+    if (!ok && !strict) {
+        GEOSGeometry *common = GEOSIntersection_r(h, part, rect);
+        double a = 0;
+        if (common && GEOSArea_r(h, common, &a))
+            ok = a >= 0.75 * (X1 - X0) * (Y1 - Y0);
+        if (common)
+            GEOSGeom_destroy_r(h, common);
+    }
     GEOSGeom_destroy_r(h, rect);
-    return c == 1;
+    return ok;
 }
 
 /* Two-line version: break at the space or hyphen nearest the middle. */
@@ -347,11 +359,20 @@ static ws_status place(labeler *lb, label_item *it) {
         const char *texts[2] = {it->text, NULL};
         if (two_lines(it->text, alt, sizeof alt))
             texts[1] = alt;
-        for (int t = 0; t < 2 && !done && s == WS_OK && prep; t++) {
+        ws_box tbs[2];
+        bool measured[2] = {false, false};
+        for (int pass = 0; pass < 4 && !done && s == WS_OK && prep; pass++) {
+            /* one line strictly inside, two lines strictly inside, then
+             * the same relaxed */
+            int t = pass % 2;
+            bool strict = pass < 2;
             if (!texts[t])
                 continue;
-            ws_box tb;
-            s = p->r->measure(p->r, texts[t], &it->font, 0, &tb);
+            if (!measured[t]) {
+                s = p->r->measure(p->r, texts[t], &it->font, 0, &tbs[t]);
+                measured[t] = true;
+            }
+            ws_box tb = tbs[t];
             if (s != WS_OK || radius < 0.3 * tb.h)
                 continue;
             static const double shifts[][2] = {
@@ -367,7 +388,7 @@ static ws_status place(labeler *lb, label_item *it) {
                     ws_box b = {px - tb.w / 2 + shifts[k][0] * tb.w,
                                 py - tb.h / 2 + shifts[k][1] * tb.h, tb.w, tb.h,
                                 tb.baseline};
-                    if (!box_fits(lb, prep, b))
+                    if (!box_fits(lb, part, prep, b, strict))
                         continue;
                     s = p->r->text(p->r, texts[t], b.x, b.y, &it->font, 0, &b);
                     if (s == WS_OK &&
