@@ -147,6 +147,16 @@ WS_API ws_map_format ws_map_format_from_path(const char *path);
  *  manual. \return the method, or -1 when unknown. \since 0.2 */
 WS_API int ws_class_method_from_name(const char *name);
 
+/**
+ * Free the font caches that rendering leaves behind for the life of the
+ * process (Pango's default font map, Cairo's static data, fontconfig). Only
+ * for the very end of a program, after every other use of Cairo, Pango or
+ * fontconfig in the process, so leak checkers see a clean exit; the
+ * wijkscan command calls it before it returns.
+ * \since 0.2
+ */
+WS_API void ws_map_release_fonts(void);
+
 #ifdef __cplusplus
 }
 #endif

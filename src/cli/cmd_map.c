@@ -370,6 +370,7 @@ int cli_cmd_map(int argc, char **argv) {
     rc = render(ctx, &a->o, a->quiet);
     ws_ctx_free(ctx);
     free(a);
+    ws_map_release_fonts();
     return rc;
 }
 

@@ -210,8 +210,10 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         return WS_EXIT_OUTPUT;
     }
     int rc = run_pipeline(ctx, ws_project_options(proj), a, p);
-    if (rc == WS_EXIT_OK)
+    if (rc == WS_EXIT_OK && ws_project_map_count(proj) > 0) {
         rc = cli_run_maps(ctx, proj, a->quiet);
+        ws_map_release_fonts();
+    }
     ws_project_free(proj);
     return rc;
 }

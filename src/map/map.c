@@ -1354,3 +1354,5 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
     ws__map_style_free(ctx, &style);
     return st;
 }
+
+void ws_map_release_fonts(void) { ws__text_release(); }

@@ -5,6 +5,7 @@
  * output resolution. Halos are the glyph outlines stroked underneath. */
 #include <math.h>
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "renderer.h"
@@ -95,4 +96,10 @@ ws_status ws__text_run(ws_ctx *ctx, cairo_t *cr, const char *utf8, double x,
         return ws__error(ctx, WS_ERR_RENDER, "render: text: %s",
                          cairo_status_to_string(cs));
     return WS_OK;
+}
+
+void ws__text_release(void) {
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

@@ -764,7 +764,6 @@ static void svg_is_well_formed(void **state) {
     /* every buurt a path, plus glyphs, boundaries and furniture */
     assert_true(count_elements(root, "path") > NB * 2);
     xmlFreeDoc(doc);
-    xmlCleanupParser();
 }
 
 /* --- errors, styles
@@ -1051,5 +1050,8 @@ int main(void) {
         cmocka_unit_test(numbers),
         cmocka_unit_test_setup_teardown(project_maps, setup, teardown),
     };
-    return cmocka_run_group_tests_name("map", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("map", tests, NULL, NULL);
+    xmlCleanupParser();
+    ws_map_release_fonts();
+    return rc;
 }
