@@ -76,6 +76,10 @@ void ws__map_page_size(const ws_map_options *opt, const ws_map_style *st,
                        double *w_pt, double *h_pt, double *dpi) {
     *dpi = opt->dpi > 0 ? opt->dpi : st->dpi;
     if (opt->width_px > 0 && opt->height_px > 0) {
+        /* a small image keeps a page of at least 560 pt across: its text
+         * shrinks with it rather than the map disappearing */
+        if (opt->dpi <= 0 && opt->width_px * 72.0 / *dpi < 560)
+            *dpi = opt->width_px * 72.0 / 560;
         *w_pt = opt->width_px * 72.0 / *dpi;
         *h_pt = opt->height_px * 72.0 / *dpi;
         return;

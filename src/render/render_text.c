@@ -100,6 +100,5 @@ ws_status ws__text_run(ws_ctx *ctx, cairo_t *cr, const char *utf8, double x,
 
 void ws__text_release(void) {
     pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
     FcFini();
 }
