@@ -684,13 +684,12 @@ static ws_status stroke_union(ws_map_page *p, const char *key,
 
 static ws_status symbol(ws_map_page *p, double x, double y, size_t cat,
                         double size, bool legend) {
-    static const int shapes[] = {0, 1, 2, 3, 4, 5, 6, 7};
     ws_rgba cols[8];
     const ws_palette_info *pi = ws__palette_find(p->st->symbol_palette);
     if (!pi || !ws__palette_colors(pi, 8, cols))
         for (int i = 0; i < 8; i++)
             cols[i] = (ws_rgba){0.2, 0.2, 0.2, 1};
-    int shape = shapes[cat % 8];
+    int shape = (int)(cat % 8);
     double r = size / 2;
     double xy[2 * 12];
     size_t n = 0;
@@ -763,8 +762,6 @@ static ws_status symbol(ws_map_page *p, double x, double y, size_t cat,
     return p->r->path(p->r, &path, &pt);
 }
 
-ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,
-                         double size);
 ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,
                          double size) {
     return symbol(p, x, y, cat, size, true);
@@ -926,7 +923,7 @@ static int year_in(const char *s) {
 
 static int input_year(const ws_map_data *d, const char *role) {
     for (size_t i = 0; i < d->ninputs; i++)
-        if (strcmp(d->inputs[i].key, role) == 0) {
+        if (d->inputs[i].key && strcmp(d->inputs[i].key, role) == 0) {
             int y = year_in(d->inputs[i].value);
             if (y)
                 return y;
@@ -936,7 +933,7 @@ static int input_year(const ws_map_data *d, const char *role) {
 
 static bool has_input(const ws_map_data *d, const char *role) {
     for (size_t i = 0; i < d->ninputs; i++)
-        if (strcmp(d->inputs[i].key, role) == 0)
+        if (d->inputs[i].key && strcmp(d->inputs[i].key, role) == 0)
             return true;
     return false;
 }

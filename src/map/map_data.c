@@ -28,7 +28,8 @@ static const char *level_code_col(ws_level l) { return ws__level_code_col(l); }
 
 const char *ws__map_meta(const ws_map_data *d, const char *key) {
     for (size_t i = 0; i < d->nmeta; i++)
-        if (strcmp(d->meta[i].key, key) == 0)
+        if (d->meta[i].key && d->meta[i].value &&
+            strcmp(d->meta[i].key, key) == 0)
             return d->meta[i].value;
     return NULL;
 }
@@ -379,6 +380,8 @@ static ws_status read_metadata(reader *rd) {
             OGR_F_Destroy(f);
         }
     }
+    if (st != WS_OK)
+        return st;
     /* production date: metadata, else the GeoPackage's own timestamps */
     const char *date = ws__map_meta(d, "productiedatum");
     char buf[64] = "";

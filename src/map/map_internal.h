@@ -222,6 +222,9 @@ ws_status ws__map_scalebar(ws_map_page *p, double x, double y_bottom,
                            double *height);
 ws_status ws__map_north_arrow(ws_map_page *p, double cx, double cy);
 /* map.c: helpers shared by the parts */
+/* A voorzieningen symbol of category `cat`, `size` pt across (legend). */
+ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,
+                         double size);
 void ws__map_to_page(const ws_map_view *v, double X, double Y, double *x,
                      double *y);
 ws_status ws__map_avoid(ws_map_page *p, ws_box b);

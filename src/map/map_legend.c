@@ -11,9 +11,6 @@
 
 #include "map_internal.h"
 
-ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,
-                         double size);
-
 /* Dutch number: thousands '.', decimal ',', minus sign U+2212. */
 static void format_number(double v, int decimals, bool group, char *buf,
                           size_t size) {

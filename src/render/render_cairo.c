@@ -183,6 +183,9 @@ static ws_status c_unclip(ws_renderer *r) {
 
 static ws_status c_note(ws_renderer *r, const ws_note *n) {
     cairo_impl *ci = r->impl;
+    if (n->kind == WS_NOTE_TITLE && n->text && ci->opt.format == WS_RENDER_PDF)
+        cairo_pdf_surface_set_metadata(ci->surface, CAIRO_PDF_METADATA_TITLE,
+                                       n->text);
     if (n->kind == WS_NOTE_DATE && n->text && ci->opt.format == WS_RENDER_PDF) {
         cairo_pdf_surface_set_metadata(ci->surface,
                                        CAIRO_PDF_METADATA_CREATE_DATE, n->text);
