@@ -314,12 +314,55 @@ static ws_status colours(ws_map_page *p) {
     p->ncls = k;
     if (k > 0 && pi) {
         ws_rgba col[WS_CLASS_MAX_K + 24];
-        scheme_colors(pi, k, col);
         bool flip = st->reverse;
         if (div && st->by_direction && p->lower_better)
             flip = !flip;
+        /* a diverging scheme centred on a meaningful value (the style's
+         * midpoint, e.g. 5,5 for report marks): the classes below it take
+         * one side, those above the other, a class holding it the neutral
+         * colour; the scheme is as wide as the longer side needs */
+        size_t nl = 0, nh = 0;
+        bool centred = div && !isnan(st->midpoint);
+        if (centred) {
+            for (size_t i = 0; i < k; i++) {
+                double lo = i == 0 ? c->min : c->breaks[i - 1];
+                if (c->breaks[i] < st->midpoint ||
+                    (i + 1 == k ? false : c->breaks[i] == st->midpoint))
+                    nl++;
+                else if (i > 0 ? lo >= st->midpoint : c->min > st->midpoint)
+                    nh++;
+            }
+            size_t M = nl > nh ? nl : nh, neutral = k - nl - nh;
+            size_t m = 2 * M + (neutral ? 1 : 0);
+            if (neutral > 1 || m > 9 || m < 3) {
+                centred = false;
+            } else {
+                ws_rgba full[9];
+                scheme_colors(pi, m, full);
+                if (flip)
+                    for (size_t i = 0; i < m / 2; i++) {
+                        ws_rgba t = full[i];
+                        full[i] = full[m - 1 - i];
+                        full[m - 1 - i] = t;
+                    }
+                for (size_t i = 0; i < k; i++)
+                    col[i] = i < nl ? full[M - nl + i]
+                             : i < nl + neutral
+                                 ? full[M]
+                                 : full[M + neutral + (i - nl - neutral)];
+            }
+        }
+        if (!centred) {
+            scheme_colors(pi, k, col);
+            if (flip)
+                for (size_t i = 0; i < k / 2; i++) {
+                    ws_rgba t = col[i];
+                    col[i] = col[k - 1 - i];
+                    col[k - 1 - i] = t;
+                }
+        }
         for (size_t i = 0; i < k; i++)
-            p->cls[i].color = col[flip ? k - 1 - i : i];
+            p->cls[i].color = col[i];
         int blind = k >= 3 && k <= 9 ? ws__palette_blind(pi, k) : 1;
         if (blind == 0)
             ws__warn(p->ctx,
@@ -779,6 +822,14 @@ static ws_status draw_points(ws_map_page *p) {
         ws__map_to_page(&p->v, pt->x, pt->y, &x, &y);
         p->cat_count[pt->cat]++;
         st = symbol(p, x, y, pt->cat, p->st->symbol_pt, false);
+        /* labels keep clear of the symbols */
+        double h = p->st->symbol_pt * 0.65;
+        if (st == WS_OK &&
+            ws__reserve(p->ctx, (void **)&p->symbols, &p->symbolcap,
+                        p->nsymbols + 1, sizeof *p->symbols) != WS_OK)
+            st = WS_ERR_NOMEM;
+        if (st == WS_OK)
+            p->symbols[p->nsymbols++] = (ws_box){x - h, y - h, 2 * h, 2 * h, 0};
     }
     return st;
 }
@@ -1288,6 +1339,7 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
     ws_classes_free(ctx, p.classes);
     ws__free(ctx, p.cat_count);
     ws__free(ctx, p.avoid);
+    ws__free(ctx, p.symbols);
     ws__map_data_free(&d);
     return st;
 }

@@ -61,6 +61,7 @@ typedef struct ws_map_style {
     bool scores_diverging; /* score columns use the diverging palette */
     bool by_direction;     /* turn the palette so "beter" is the dark end */
     bool reverse;
+    double midpoint; /* diverging: the value at the neutral colour, NaN none */
     /* missing values */
     ws_missing_style missing[WS_STYLE_MAX_MISSING];
     size_t nmissing; /* missing[0] is the default */
@@ -205,9 +206,12 @@ typedef struct ws_map_page {
     size_t labels_placed, labels_dropped;
     size_t *cat_count; /* voorzieningen symbols drawn per category */
     bool *cat_shown;
-    /* boxes that labels must avoid (pt) */
+    /* boxes that labels must avoid (pt); symbols only keep region names
+     * away, not gemeente names */
     ws_box *avoid;
     size_t navoid, avoidcap;
+    ws_box *symbols;
+    size_t nsymbols, symbolcap;
 } ws_map_page;
 
 /* map_legend.c */

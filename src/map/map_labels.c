@@ -255,7 +255,8 @@ static const GEOSGeometry *largest_part(GEOSContextHandle_t h,
  * and inside the polygon (strict), or with at least 75 % of it inside
  * (relaxed: its centre is still the pole of the polygon). */
 static bool box_fits(labeler *lb, const GEOSGeometry *part,
-                     const GEOSPreparedGeometry *prep, ws_box b, bool strict) {
+                     const GEOSPreparedGeometry *prep, ws_box b, bool strict,
+                     int group) {
     ws_map_page *p = lb->p;
     GEOSContextHandle_t h = p->ctx->geos;
     const ws_map_view *v = &p->v;
@@ -269,6 +270,9 @@ static bool box_fits(labeler *lb, const GEOSGeometry *part,
             return false;
     for (size_t i = 0; i < p->navoid; i++)
         if (overlaps(pad, p->avoid[i]))
+            return false;
+    for (size_t i = 0; group != 0 && i < p->nsymbols; i++)
+        if (overlaps(b, p->symbols[i]))
             return false;
     /* inside the polygon: the box less a little of its height (the halo
      * and the empty space above the letters may touch the edge) */
@@ -388,7 +392,7 @@ static ws_status place(labeler *lb, label_item *it) {
                     ws_box b = {px - tb.w / 2 + shifts[k][0] * tb.w,
                                 py - tb.h / 2 + shifts[k][1] * tb.h, tb.w, tb.h,
                                 tb.baseline};
-                    if (!box_fits(lb, part, prep, b, strict))
+                    if (!box_fits(lb, part, prep, b, strict, it->group))
                         continue;
                     s = p->r->text(p->r, texts[t], b.x, b.y, &it->font, 0, &b);
                     if (s == WS_OK &&

@@ -88,6 +88,7 @@ void ws__map_style_defaults(ws_map_style *s) {
     s->scores_diverging = true;
     s->by_direction = true;
     s->reverse = false;
+    s->midpoint = NAN;
     s->missing[0] = missing(NULL, 0xd9d9d9, WS_HATCH_NONE, 0x969696, 3, 0.5);
     s->missing[1] =
         missing("geheim", 0xeeeeee, WS_HATCH_DIAGONAL, 0x8c8c8c, 3.2, 0.55);
@@ -465,8 +466,9 @@ static ws_status get_palette(parser *p, const ws_ynode *n, const char *key,
 }
 
 static ws_status parse_palette(parser *p, const ws_ynode *root) {
-    static const char *const keys[] = {"sequential",   "diverging", "scores",
-                                       "by_direction", "reverse",   NULL};
+    static const char *const keys[] = {
+        "sequential", "diverging", "scores", "by_direction",
+        "reverse",    "midpoint",  NULL};
     const ws_ynode *n = ws__ymap_get(root, "palette");
     if (!n)
         return WS_OK;
@@ -490,6 +492,8 @@ static ws_status parse_palette(parser *p, const ws_ynode *root) {
                            &p->s->by_direction);
     if (st == WS_OK)
         st = ws__yget_bool(p->ctx, p->doc, n, "reverse", &p->s->reverse);
+    if (st == WS_OK)
+        st = get_num(p, n, "midpoint", -1e12, 1e12, &p->s->midpoint);
     return st;
 }
 

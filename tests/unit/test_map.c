@@ -907,6 +907,37 @@ static void unsafe_palette_warns(void **state) {
     record_free(fx, &r);
 }
 
+/* A diverging scheme centred on a midpoint: with 5,0–6,0 | 6,1–7,0 |
+ * 7,1–8,0 and midpoint 6.5 the middle class holds it and is neutral; with
+ * midpoint 4 every class lies above it and takes the upper half of a
+ * 6-colour scheme. */
+static void diverging_midpoint(void **state) {
+    fixture *fx = *state;
+    ws_map_options o;
+    options(fx, &o, "score_gezond");
+    o.classes = 3;
+    recorded r;
+    assert_int_equal(
+        record(fx, &o, "wijkscan_style: 1\npalette: {midpoint: 6.5}\n", &r),
+        WS_OK);
+    const ws_rec *cls[8];
+    assert_int_equal(notes(&r, WS_NOTE_LEGEND_CLASS, cls, 8), 3);
+    /* best first: PuOr-3 purple, white, orange */
+    assert_double_near(cls[0]->color.r * 255, 153, 1e-9);
+    assert_double_near(cls[1]->color.r * 255, 247, 1e-9);
+    assert_double_near(cls[2]->color.r * 255, 241, 1e-9);
+    record_free(fx, &r);
+    assert_int_equal(
+        record(fx, &o, "wijkscan_style: 1\npalette: {midpoint: 4}\n", &r),
+        WS_OK);
+    assert_int_equal(notes(&r, WS_NOTE_LEGEND_CLASS, cls, 8), 3);
+    /* PuOr-6 colours 4, 5, 6: (216,218,235) (153,142,195) (84,39,136) */
+    assert_double_near(cls[2]->color.r * 255, 216, 1e-9);
+    assert_double_near(cls[1]->color.r * 255, 153, 1e-9);
+    assert_double_near(cls[0]->color.r * 255, 84, 1e-9);
+    record_free(fx, &r);
+}
+
 /* Every ColorBrewer scheme: k colours for k = 3..9, the published ends. */
 static void palettes(void **state) {
     (void)state;
@@ -1046,6 +1077,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(default_style_file_equals_builtin,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(unsafe_palette_warns, setup, teardown),
+        cmocka_unit_test_setup_teardown(diverging_midpoint, setup, teardown),
         cmocka_unit_test(palettes),
         cmocka_unit_test(numbers),
         cmocka_unit_test_setup_teardown(project_maps, setup, teardown),
