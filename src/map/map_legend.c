@@ -289,7 +289,8 @@ static ws_status run(legend_run *lr, double *height) {
     /* voorzieningen */
     if (s == WS_OK && d->ncat > 0) {
         y += 3 * WS_MM;
-        s = text(lr, "Voorzieningen", lr->x, y, &st->legend_title, lr->w, &b);
+        s = text(lr, "Voorzieningen in beeld", lr->x, y, &st->legend_title,
+                 lr->w, &b);
         y += b.h + 1.5;
         double sw = st->swatch_w_mm * WS_MM;
         for (size_t i = 0; s == WS_OK && i < d->ncat; i++) {
