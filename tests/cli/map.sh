@@ -103,9 +103,16 @@ YAML
   "$ws" run --layers "$layers" in/p.yaml -q >out.txt 2>err.txt; rc=$?
   expect_ok out/p.gpkg out/a.png out/b.pdf ;;
 ok_unsafe_palette_warns)
-  printf 'wijkscan_style: 1\npalette: {sequential: Greys, diverging: RdYlGn, scores: diverging}\n' > in/s.yaml
-  map $gpkg --theme afstand_huisarts_gemiddeld --style in/s.yaml --method manual --breaks 100,200,300,400,500,600,99999 -o out/m.png --dpi 60
-  expect_ok out/m.png ;;
+  # a GeoPackage with a score column, mapped with RdYlGn in 7 classes
+  cp $gpkg in/s.gpkg
+  ogrinfo -q in/s.gpkg -sql "ALTER TABLE buurten ADD COLUMN score_gezond REAL" >/dev/null 2>&1 &&
+  ogrinfo -q in/s.gpkg -sql "UPDATE buurten SET score_gezond = 5.5" >/dev/null 2>&1 || fail "ogrinfo"
+  printf 'wijkscan_style: 1\npalette: {diverging: RdYlGn}\n' > in/s.yaml
+  gpkg=in/s.gpkg sum_before=$(sha256sum in/s.gpkg)
+  map $gpkg --theme gezond --style in/s.yaml --method manual --breaks 1,2,3,4,5,6,10 -o out/m.png --dpi 60
+  expect_ok out/m.png
+  grep -q "warning: map: palette RdYlGn with 7 classes is not colour-blind safe" err.txt ||
+    fail "no colour-blind warning" ;;
 ok_portrait_style)
   map $gpkg --theme woningen --style a4_staand -o out/m.png --dpi 60
   expect_ok out/m.png ;;
