@@ -550,6 +550,12 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
                                             : "GDAL gave no reason");
     if (st == WS_OK)
         st = read_regions(&rd);
+    /* a GDAL error while reading (a corrupt file) is an error, never a
+     * silently emptier map */
+    if (st == WS_OK && ws__gdal_msg(ctx)[0])
+        st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                       "%s: layer '%s': reading failed: %s", opt->gpkg_path,
+                       ws_level_layer_name(opt->level), ws__gdal_msg(ctx));
     if (st == WS_OK)
         st = check_codes(&rd, opt->gemeenten, opt->n_gemeenten, "gemeente");
     if (st == WS_OK)

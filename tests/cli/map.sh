@@ -16,7 +16,7 @@ cases=(ok_png ok_pdf ok_svg ok_wijk_level ok_reproducible ok_project_maps
        ok_unsafe_palette_warns ok_portrait_style ok_pixels
        unknown_option missing_theme bad_extension bad_classes bad_method
        manual_without_breaks width_without_height page_and_pixels
-       missing_gpkg not_a_gpkg style_syntax style_unknown_key style_missing
+       missing_gpkg not_a_gpkg corrupt_geometry style_syntax style_unknown_key style_missing
        unknown_column unknown_gemeente missing_level
        output_dir_missing output_is_input project_map_unknown_key
        project_map_bad_output)
@@ -150,6 +150,12 @@ missing_gpkg)
 not_a_gpkg)
   map in/voorzieningen.csv --theme woningen -o out/m.png
   expect 3 "in/voorzieningen.csv: not a GeoPackage"; expect_no_output ;;
+corrupt_geometry)
+  cp $gpkg in/c.gpkg
+  ogrinfo -q in/c.gpkg -sql "UPDATE buurten SET geom = X'4750000100000000DEADBEEF' WHERE fid = 1" >/dev/null 2>&1 || fail "ogrinfo"
+  gpkg=in/c.gpkg sum_before=$(sha256sum in/c.gpkg)
+  map $gpkg --theme woningen -o out/m.png
+  expect 3 "in/c.gpkg: layer 'buurten': reading failed: Unable to read geometry"; expect_no_output ;;
 style_syntax)
   printf 'wijkscan_style: 1\nlegend: {width: 50\n' > in/s.yaml
   map $gpkg --theme woningen --style in/s.yaml -o out/m.png
