@@ -275,11 +275,24 @@ static ws_status run(legend_run *lr, double *height) {
         o += (size_t)snprintf(buf + o, sizeof buf - o,
                               "; grenzen gelijk voor alle kaarten van de "
                               "vergelijking");
-    if (c->merged && c->nclasses > 0 && o < sizeof buf)
-        o += (size_t)snprintf(buf + o, sizeof buf - o,
-                              ". %zu van de %zu gevraagde klassen: gelijke "
-                              "waarden vallen altijd in dezelfde klasse",
-                              c->nclasses, c->requested);
+    if (c->merged && c->nclasses > 0 && o < sizeof buf) {
+        /* fewer classes than asked: ties, or too few different values */
+        size_t distinct = 0;
+        for (size_t a = 0; a < d->n && !p->opt->n_pool_columns; a++) {
+            const ws_map_region *ra = &d->regions[a];
+            bool seen = !ra->in_pool || isnan(ra->value);
+            for (size_t b2 = 0; b2 < a && !seen; b2++)
+                seen =
+                    d->regions[b2].in_pool && d->regions[b2].value == ra->value;
+            distinct += !seen;
+        }
+        o += (size_t)snprintf(
+            buf + o, sizeof buf - o, ". %zu van de %zu gevraagde klassen: %s",
+            c->nclasses, c->requested,
+            !p->opt->n_pool_columns && distinct <= c->nclasses
+                ? "te weinig verschillende waarden"
+                : "gelijke waarden vallen altijd in dezelfde klasse");
+    }
     if (o < sizeof buf)
         snprintf(buf + o, sizeof buf - o, ". Aantallen: %s op de kaart.",
                  level_plural(p->d->level));
