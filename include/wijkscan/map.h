@@ -148,11 +148,12 @@ WS_API ws_map_format ws_map_format_from_path(const char *path);
 WS_API int ws_class_method_from_name(const char *name);
 
 /**
- * Free the font caches that rendering leaves behind for the life of the
- * process (Pango's default font map, Cairo's static data, fontconfig). Only
- * for the very end of a program, after every other use of Cairo, Pango or
- * fontconfig in the process, so leak checkers see a clean exit; the
- * wijkscan command calls it before it returns.
+ * Free Pango's default font map, the font cache that rendering leaves
+ * behind for the life of the calling thread. Only for the end of a program
+ * (or thread) that rendered maps, so leak checkers see a clean exit; the
+ * wijkscan command calls it before it returns. Maps rendered afterwards
+ * simply build the cache again. (fontconfig's configuration stays: it
+ * cannot be freed safely while Cairo may hold a font.)
  * \since 0.2
  */
 WS_API void ws_map_release_fonts(void);

@@ -5,7 +5,6 @@
  * output resolution. Halos are the glyph outlines stroked underneath. */
 #include <math.h>
 
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "renderer.h"
@@ -98,7 +97,4 @@ ws_status ws__text_run(ws_ctx *ctx, cairo_t *cr, const char *utf8, double x,
     return WS_OK;
 }
 
-void ws__text_release(void) {
-    pango_cairo_font_map_set_default(NULL);
-    FcFini();
-}
+void ws__text_release(void) { pango_cairo_font_map_set_default(NULL); }

@@ -190,8 +190,7 @@ ws_status ws__text_run(ws_ctx *ctx, struct _cairo *cr, const char *utf8,
                        double x, double y, const ws_font *f, double max_width,
                        bool draw, ws_box *box);
 
-/* Free Pango's font map and Cairo's and fontconfig's caches (process-wide;
- * only at the very end, for leak checkers). */
+/* Free Pango's default font map (per thread; for leak checkers). */
 void ws__text_release(void);
 
 /* --- ColorBrewer palettes (palette.c) ------------------------------------- */
