@@ -9,6 +9,7 @@
 
 #include "context.h"
 #include "export_macros.h"
+#include "map.h"
 #include "pipeline.h"
 #include "status.h"
 
@@ -51,6 +52,20 @@ WS_API const char *ws_project_output_dir(const ws_project *p);
 
 /** The project's name (borrowed). \since 0.1 */
 WS_API const char *ws_project_name(const ws_project *p);
+
+/** Number of maps the project lists under `maps:`. \since 0.2 */
+WS_API size_t ws_project_map_count(const ws_project *p);
+
+/**
+ * The i-th map of the project (borrowed; valid while the project lives and
+ * until the next ws_project_set_output_dir()). Its GeoPackage is the
+ * project's output GeoPackage and its output file lies in the output
+ * directory; style paths are relative to the project file, and a bare style
+ * name NAME means styles/NAME.yaml beside the layer definitions.
+ * \return NULL when i is out of range.
+ * \since 0.2
+ */
+WS_API const ws_map_options *ws_project_map(const ws_project *p, size_t i);
 
 #ifdef __cplusplus
 }

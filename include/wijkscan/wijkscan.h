@@ -19,6 +19,7 @@
 #include "export_macros.h"
 #include "join.h"
 #include "load.h"
+#include "map.h"
 #include "pipeline.h"
 #include "project.h"
 #include "score.h"

@@ -77,4 +77,14 @@ void cli_progress_init(cli_progress *p, bool quiet);
 int cli_progress_fn(double ratio, const char *msg, void *user);
 void cli_progress_done(cli_progress *p);
 
+/* wijkscan map (cmd_map.c): argv as after the program name, argv[0] =
+ * "map". */
+int cli_cmd_map(int argc, char **argv);
+/* Render the maps a project lists; returns an exit code. */
+int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet);
+/* Where layers/ and styles/ are: the source tree when run from the build
+ * directory, else the installed data directory. */
+const char *cli_data_dir(void);
+void cli_install_signal_handlers(void);
+
 #endif /* WS_CLI_H */

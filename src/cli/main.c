@@ -17,7 +17,7 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
-static void install_signal_handlers(void) {
+void cli_install_signal_handlers(void) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
@@ -317,6 +317,10 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     }
     if (rc == WS_EXIT_OK)
         rc = run_pipeline(ctx, &o, a, p);
+    if (rc == WS_EXIT_OK && ws_project_map_count(proj) > 0) {
+        rc = cli_run_maps(ctx, proj, a->quiet);
+        ws_map_release_fonts();
+    }
     ws_project_free(proj);
     return rc;
 }
@@ -348,6 +352,8 @@ static command_fn find_command(const char *name) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "map") == 0)
+        return cli_cmd_map(argc - 1, argv + 1);
     cli_args *a = calloc(1, sizeof *a);
     if (!a) {
         fputs("wijkscan: out of memory\n", stderr);
@@ -370,7 +376,7 @@ int main(int argc, char **argv) {
                 a->command);
         rc = WS_EXIT_USAGE;
     } else {
-        install_signal_handlers();
+        cli_install_signal_handlers();
         cli_progress prog;
         cli_progress_init(&prog, a->quiet);
         log_state ls = {a->verbose, &prog};

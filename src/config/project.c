@@ -23,11 +23,26 @@ struct ws_project {
     const char *name;
     char *out_dir, *gpkg_name;
     bool want_gpkg, want_csv;
+    /* maps: options with borrowed strings; outputs are names in out_dir */
+    ws_map_options *maps;
+    const char **map_outputs;
+    size_t nmaps;
+    const char **lists; /* arrays of borrowed strings, owned */
+    size_t nlists, caplists;
+    double *breaks; /* all manual breaks, owned */
+    const char *styles_dir;
 };
 
-static const char *const top_keys[] = {"wijkscan", "name",       "region",
-                                       "inputs",   "parameters", "scoring",
-                                       "output",   "layers",     NULL};
+static const char *const top_keys[] = {
+    "wijkscan", "name",   "region", "inputs", "parameters",
+    "scoring",  "output", "layers", "maps",   NULL};
+static const char *const map_keys[] = {
+    "theme",    "column",        "level",        "gemeenten",
+    "gemeente", "style",         "output",       "classes",
+    "method",   "breaks",        "pool_columns", "pool_gemeenten",
+    "page",     "landscape",     "width",        "height",
+    "dpi",      "voorzieningen", "title",        "subtitle",
+    NULL};
 static const char *const region_keys[] = {"name", "gemeenten", NULL};
 static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
                                          "kerncijfers", NULL};
@@ -362,6 +377,199 @@ static ws_status parse_scoring(ws_project *p, const ws_ynode *root) {
     return st;
 }
 
+/* A list of strings kept by the project (the array, not the strings). */
+static ws_status map_list(ws_project *p, const ws_ynode *m, const char *key,
+                          const char *const **out, size_t *n) {
+    const char **arr = NULL;
+    ws_status st = ws__yget_strlist(p->ctx, p->doc, m, key, false, &arr, n);
+    if (st != WS_OK || !arr)
+        return st;
+    if (ws__reserve(p->ctx, (void **)&p->lists, &p->caplists, p->nlists + 1,
+                    sizeof *p->lists) != WS_OK) {
+        ws__free(p->ctx, arr);
+        return WS_ERR_NOMEM;
+    }
+    p->lists[p->nlists++] = (const char *)arr;
+    *out = arr;
+    return WS_OK;
+}
+
+/* `theme: gezond` maps the column score_gezond, for any theme layer
+ * (`column:` names any other column). */
+static const char *theme_column(ws_project *p, const char *theme) {
+    if (strncmp(theme, "score_", 6) == 0)
+        return theme;
+    ws_strbuf sb;
+    ws__sb_init(&sb, p->ctx);
+    ws__sb_appendf(&sb, "score_%s", theme);
+    return keep(p, ws__sb_take(&sb));
+}
+
+static const char *style_path(ws_project *p, const char *name) {
+    size_t n = strlen(name);
+    if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+        !p->styles_dir)
+        return resolve(p, name);
+    ws_strbuf sb;
+    ws__sb_init(&sb, p->ctx);
+    ws__sb_appendf(&sb, "%s/%s.yaml", p->styles_dir, name);
+    return keep(p, ws__sb_take(&sb));
+}
+
+static ws_status parse_map_entry(ws_project *p, const ws_ynode *m,
+                                 ws_map_options *o, const char **output,
+                                 size_t *nbreaks_used) {
+    ws_ctx *ctx = p->ctx;
+    ws_status st =
+        ws__yexpect(ctx, p->doc, m, WS_Y_MAP, "a map: theme, level, output, …");
+    if (st == WS_OK)
+        st = ws__ycheck_keys(ctx, p->doc, m, map_keys);
+    const char *theme = NULL, *column = NULL, *level = NULL, *style = NULL,
+               *method = NULL;
+    if (st == WS_OK)
+        st = ws__yget_str(ctx, p->doc, m, "theme", false, &theme);
+    if (st == WS_OK)
+        st = ws__yget_str(ctx, p->doc, m, "column", false, &column);
+    if (st == WS_OK && !theme == !column)
+        return ws__yerror(ctx, p->doc, m, WS_ERR_FORMAT,
+                          "a map needs either 'theme' or 'column'");
+    if (st == WS_OK)
+        st = ws__yget_str(ctx, p->doc, m, "output", true, output);
+    if (st == WS_OK && ws_map_format_from_path(*output) == WS_MAP_FORMAT_AUTO)
+        return ws__yerror(ctx, p->doc, ws__ymap_get(m, "output"), WS_ERR_FORMAT,
+                          "map output '%s' must end in .png, .pdf or .svg",
+                          *output);
+    if (st == WS_OK && ((*output)[0] == '/' || strstr(*output, "..")))
+        return ws__yerror(ctx, p->doc, ws__ymap_get(m, "output"), WS_ERR_FORMAT,
+                          "map output '%s' is a file name inside output.dir",
+                          *output);
+    if (st != WS_OK)
+        return st;
+    o->column = theme ? theme_column(p, theme) : column;
+    if (!o->column)
+        return WS_ERR_NOMEM;
+    if ((st = ws__yget_str(ctx, p->doc, m, "level", false, &level)) != WS_OK)
+        return st;
+    if (level) {
+        if (strcmp(level, "buurt") == 0)
+            o->level = WS_LEVEL_BUURT;
+        else if (strcmp(level, "wijk") == 0)
+            o->level = WS_LEVEL_WIJK;
+        else if (strcmp(level, "gemeente") == 0)
+            o->level = WS_LEVEL_GEMEENTE;
+        else
+            return ws__yerror(ctx, p->doc, ws__ymap_get(m, "level"),
+                              WS_ERR_FORMAT,
+                              "level must be buurt, wijk or gemeente, not "
+                              "'%s'",
+                              level);
+    }
+    const char *gkey = ws__ymap_get(m, "gemeenten") ? "gemeenten" : "gemeente";
+    if ((st = map_list(p, m, gkey, &o->gemeenten, &o->n_gemeenten)) ||
+        (st = map_list(p, m, "pool_columns", &o->pool_columns,
+                       &o->n_pool_columns)) ||
+        (st = map_list(p, m, "pool_gemeenten", &o->pool_gemeenten,
+                       &o->n_pool_gemeenten)) ||
+        (st = map_list(p, m, "voorzieningen", &o->voorzieningen,
+                       &o->n_voorzieningen)) ||
+        (st = ws__yget_str(ctx, p->doc, m, "style", false, &style)) ||
+        (st = ws__yget_str(ctx, p->doc, m, "method", false, &method)) ||
+        (st = ws__yget_str(ctx, p->doc, m, "page", false, &o->page)) ||
+        (st = ws__yget_str(ctx, p->doc, m, "title", false, &o->title)) ||
+        (st = ws__yget_str(ctx, p->doc, m, "subtitle", false, &o->subtitle)))
+        return st;
+    if (style && !(o->style_path = style_path(p, style)))
+        return WS_ERR_NOMEM;
+    if (method && (o->method = ws_class_method_from_name(method)) < 0)
+        return ws__yerror(ctx, p->doc, ws__ymap_get(m, "method"), WS_ERR_FORMAT,
+                          "method must be quantile, equal, jenks, pretty, "
+                          "headtail, stddev or manual, not '%s'",
+                          method);
+    if (o->page && strcmp(o->page, "A4") && strcmp(o->page, "A3") &&
+        strcmp(o->page, "A5"))
+        return ws__yerror(ctx, p->doc, ws__ymap_get(m, "page"), WS_ERR_FORMAT,
+                          "page must be A4, A3 or A5, not '%s'", o->page);
+    double k = 0;
+    if ((st = ws__yget_double(ctx, p->doc, m, "classes", false, 1,
+                              WS_CLASS_MAX_K, &k)) ||
+        (st = ws__yget_double(ctx, p->doc, m, "width", false, 16, 30000,
+                              &o->width_px)) ||
+        (st = ws__yget_double(ctx, p->doc, m, "height", false, 16, 30000,
+                              &o->height_px)) ||
+        (st = ws__yget_double(ctx, p->doc, m, "dpi", false, 36, 1200, &o->dpi)))
+        return st;
+    if (k != floor(k))
+        return ws__yerror(ctx, p->doc, ws__ymap_get(m, "classes"),
+                          WS_ERR_FORMAT, "classes must be a whole number");
+    o->classes = (size_t)k;
+    if ((o->width_px > 0) != (o->height_px > 0))
+        return ws__yerror(ctx, p->doc, m, WS_ERR_FORMAT,
+                          "give both width and height (pixels), or neither");
+    if (ws__ymap_get(m, "landscape")) {
+        bool l = false;
+        if ((st = ws__yget_bool(ctx, p->doc, m, "landscape", &l)) != WS_OK)
+            return st;
+        o->landscape = l ? 1 : 0;
+    }
+    const ws_ynode *br = ws__ymap_get(m, "breaks");
+    if (br) {
+        size_t n = br->kind == WS_Y_SEQ ? br->n : 0;
+        if (n == 0 || n > WS_CLASS_MAX_K + 20)
+            return ws__yerror(ctx, p->doc, br, WS_ERR_FORMAT,
+                              "breaks must be a list of 1 to %d numbers",
+                              WS_CLASS_MAX_K + 20);
+        double *b = p->breaks + *nbreaks_used;
+        for (size_t i = 0; i < n; i++) {
+            const ws_ynode *it = br->items[i];
+            char *end = NULL;
+            b[i] = it->kind == WS_Y_SCALAR ? strtod(it->value, &end) : NAN;
+            if (!end || *end || !isfinite(b[i]) || (i > 0 && b[i] <= b[i - 1]))
+                return ws__yerror(ctx, p->doc, it, WS_ERR_FORMAT,
+                                  "a break must be a number above the one "
+                                  "before it");
+        }
+        o->breaks = b;
+        o->n_breaks = n;
+        o->method = (int)WS_CLASS_MANUAL;
+        *nbreaks_used += n;
+    }
+    if (o->method == (int)WS_CLASS_MANUAL && !o->n_breaks)
+        return ws__yerror(ctx, p->doc, m, WS_ERR_FORMAT,
+                          "method manual needs 'breaks'");
+    return WS_OK;
+}
+
+static ws_status parse_maps(ws_project *p, const ws_ynode *root) {
+    const ws_ynode *maps = ws__ymap_get(root, "maps");
+    if (!maps)
+        return WS_OK;
+    ws_status st =
+        ws__yexpect(p->ctx, p->doc, maps, WS_Y_SEQ, "maps: a list of maps");
+    if (st != WS_OK)
+        return st;
+    if (!p->want_gpkg)
+        return ws__yerror(p->ctx, p->doc, maps, WS_ERR_FORMAT,
+                          "maps are drawn from the GeoPackage; set "
+                          "output.gpkg");
+    size_t n = maps->n;
+    p->maps = ws__calloc(p->ctx, n ? n : 1, sizeof *p->maps);
+    p->map_outputs = ws__calloc(p->ctx, n ? n : 1, sizeof *p->map_outputs);
+    p->breaks = ws__calloc(p->ctx, (n ? n : 1) * (WS_CLASS_MAX_K + 20),
+                           sizeof *p->breaks);
+    if (!p->maps || !p->map_outputs || !p->breaks)
+        return WS_ERR_NOMEM;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        ws_map_options_init(&p->maps[i]);
+        st = parse_map_entry(p, maps->items[i], &p->maps[i], &p->map_outputs[i],
+                             &used);
+        if (st != WS_OK)
+            return st;
+        p->nmaps++;
+    }
+    return ws_project_set_output_dir(p->ctx, p, p->out_dir);
+}
+
 static ws_status parse_project(ws_project *p, const char *default_dir) {
     const ws_ynode *root = p->doc->root;
     ws_status st = ws__yexpect(p->ctx, p->doc, root, WS_Y_MAP, "project");
@@ -390,6 +598,22 @@ static ws_status parse_project(ws_project *p, const char *default_dir) {
         st = parse_layers_dir(p, root, default_dir);
     if (st == WS_OK)
         st = parse_scoring(p, root);
+    if (st == WS_OK && default_dir) {
+        /* styles/ beside the default layer definitions */
+        const char *slash = strrchr(default_dir, '/');
+        ws_strbuf sb;
+        ws__sb_init(&sb, p->ctx);
+        if (slash)
+            ws__sb_appendf(&sb, "%.*s/styles", (int)(slash - default_dir),
+                           default_dir);
+        else
+            ws__sb_append(&sb, "styles");
+        p->styles_dir = keep(p, ws__sb_take(&sb));
+        if (!p->styles_dir)
+            st = WS_ERR_NOMEM;
+    }
+    if (st == WS_OK)
+        st = parse_maps(p, root);
     return st;
 }
 
@@ -465,6 +689,12 @@ void ws_project_free(ws_project *p) {
     ws__free(ctx, p->dir);
     ws__free(ctx, p->out_dir);
     ws__free(ctx, p->gpkg_name);
+    for (size_t i = 0; i < p->nlists; i++)
+        ws__free(ctx, (void *)p->lists[i]);
+    ws__free(ctx, p->lists);
+    ws__free(ctx, p->maps);
+    ws__free(ctx, p->map_outputs);
+    ws__free(ctx, p->breaks);
     ws__yaml_free(ctx, p->doc);
     ws__free(ctx, p);
 }
@@ -498,5 +728,20 @@ ws_status ws_project_set_output_dir(ws_ctx *ctx, ws_project *p,
     }
     if (p->want_csv)
         p->opt.output.csv_dir = d;
+    for (size_t i = 0; i < p->nmaps; i++) {
+        ws_strbuf sb;
+        ws__sb_init(&sb, ctx);
+        ws__sb_appendf(&sb, "%s/%s", d, p->map_outputs[i]);
+        p->maps[i].output_path = keep(p, ws__sb_take(&sb));
+        p->maps[i].gpkg_path = p->opt.output.gpkg_path;
+        if (!p->maps[i].output_path)
+            return WS_ERR_NOMEM;
+    }
     return WS_OK;
+}
+
+size_t ws_project_map_count(const ws_project *p) { return p ? p->nmaps : 0; }
+
+const ws_map_options *ws_project_map(const ws_project *p, size_t i) {
+    return p && i < p->nmaps ? &p->maps[i] : NULL;
 }

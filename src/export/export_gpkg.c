@@ -1,6 +1,7 @@
 /* GeoPackage writer (GDAL). One layer per level with the geometry and the
  * columns in output order (keys, indicators, statistics); missing values are
- * NULL, and their reasons go to the table ontbrekende_waarden. The tables
+ * NULL, and their reasons go to the table ontbrekende_waarden. The point
+ * layer voorzieningen (categorie) is what maps draw as symbols. The tables
  * wijkscan_metadata and wijkscan_invoer record version, parameters, data
  * quality counts and every input file. The GeoPackage timestamps are set to
  * the newest input's modification time, so the same inputs give the same
@@ -277,6 +278,35 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
     return st;
 }
 
+/* The voorzieningen as points with their category, for maps. */
+static ws_status write_amenities(gpkg_writer *w) {
+    const ws_dataset *ds = w->ds;
+    char **opts =
+        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
+    OGRLayerH l =
+        GDALDatasetCreateLayer(w->out, "voorzieningen", w->rd, wkbPoint, opts);
+    CSLDestroy(opts);
+    if (!l)
+        return gdal_fail(w, "creating layer voorzieningen");
+    OGRFieldDefnH fd = OGR_Fld_Create("categorie", OFTString);
+    OGRErr e = OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    if (e != OGRERR_NONE)
+        return gdal_fail(w, "creating a field");
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < ds->am.n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGR_F_SetFieldString(f, 0, ds->categories[ds->am.cat[i]]);
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, ds->am.x[i], ds->am.y[i]);
+        OGR_F_SetGeometryDirectly(f, g);
+        if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
+            st = gdal_fail(w, "writing a voorziening");
+        OGR_F_Destroy(f);
+    }
+    return st;
+}
+
 static time_t newest_input(const ws_dataset *ds) {
     time_t t = 0;
     for (size_t i = 0; i < ds->ninputs; i++)
@@ -291,6 +321,8 @@ static ws_status write_all(gpkg_writer *w, const ws_export_options *opt) {
         return gdal_fail(w, "starting a transaction");
     for (int lv = 0; st == WS_OK && lv < WS_LEVEL_COUNT; lv++)
         st = write_level(w, (ws_level)lv);
+    if (st == WS_OK)
+        st = write_amenities(w);
     if (st == WS_OK)
         st = write_metadata(w, opt);
     if (st == WS_OK)

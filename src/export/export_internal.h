@@ -14,7 +14,8 @@ typedef struct ws_outfile {
 } ws_outfile;
 
 /* Check the target (directory exists and is writable, not an input of
- * `ds`) and reserve a temporary name with the same extension. */
+ * `ds`, which may be NULL) and reserve a temporary name with the same
+ * extension. */
 ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds, const char *path,
                             ws_outfile *out);
 /* The directory exists and is writable. */

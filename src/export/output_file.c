@@ -80,7 +80,7 @@ ws_status ws__check_output_dir(ws_ctx *ctx, const char *dir) {
 /* Same file as an input (by device and inode)? */
 static bool is_an_input(const ws_dataset *ds, const char *path) {
     struct stat out;
-    if (stat(path, &out) != 0)
+    if (!ds || stat(path, &out) != 0)
         return false;
     for (size_t i = 0; i < ds->ninputs; i++) {
         struct stat in;

@@ -3,7 +3,8 @@
 #  - every wijk's dwelling count equals the real CBS 2024 woningvoorraad
 #    (the generator was built to match it; wijkscan must find every dwelling
 #    in the right buurt and wijk: an independent check of load + join),
-#  - two runs give byte-identical GeoPackages and CSV files,
+#  - two runs give byte-identical GeoPackages, CSV files and maps (PNG,
+#    PDF, SVG: the production date comes from the GeoPackage, not the clock),
 #  - the voorzieningen read from OpenStreetMap XML (OSM driver, other_tags)
 #    give the same distances as the same points read from the GeoPackage
 #    (parks excluded: in OSM they are areas, taken at their point-on-surface).
@@ -18,7 +19,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$ws" run "$proj" -o "$work/a" -q
 "$ws" run "$proj" -o "$work/b" -q
 for f in wijkscan-boce.gpkg wijkscan-boce_buurten.csv wijkscan-boce_wijken.csv \
-         wijkscan-boce_gemeenten.csv wijkscan-boce_regio.csv; do
+         wijkscan-boce_gemeenten.csv wijkscan-boce_regio.csv \
+         kaart-afstand-huisarts-buurten.png kaart-supermarkt-500m-wijken.pdf \
+         kaart-huisarts-emmen.svg kaart-gestapeld-wijken.pdf; do
+  [ -s "$work/a/$f" ] || fail "$f was not written"
   cmp -s "$work/a/$f" "$work/b/$f" || fail "$f differs between two runs"
 done
 
@@ -54,4 +58,4 @@ for cat in huisarts apotheek supermarkt buurthuis basisschool sport bushalte; do
     [ "$bad" -eq 0 ] || fail "$name: $bad buurten differ between the OSM and the GeoPackage voorzieningen"
   done
 done
-echo "ok: 61 wijken match the CBS woningvoorraad, output reproducible, OSM = GeoPackage"
+echo "ok: 61 wijken match the CBS woningvoorraad, output and maps reproducible, OSM = GeoPackage"

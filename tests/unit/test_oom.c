@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "map/map_internal.h"
 #include "wijkscan/wijkscan.h"
 #include "ws_test.h"
 
@@ -106,10 +107,71 @@ static void every_allocation_can_fail(void **state) {
                   n - 1);
 }
 
+/* The same for a map: the GeoPackage of a normal run, then every
+ * allocation of a map render (recording backend, voorzieningen, labels)
+ * failing in turn. */
+static void every_map_allocation_can_fail(void **state) {
+    ws_test_dir *fx = *state;
+    ws_pipeline_options o;
+    ws_input voorz;
+    fill_options(&o, &voorz);
+    char gpkg[256];
+    snprintf(gpkg, sizeof gpkg, "%s/o.gpkg", fx->dir);
+    o.output.gpkg_path = gpkg;
+    assert_int_equal(ws_pipeline_run(fx->ctx, &o, NULL, NULL), WS_OK);
+    ws_map_options mo;
+    ws_map_options_init(&mo);
+    mo.gpkg_path = gpkg;
+    mo.column = "afstand_huisarts_gemiddeld";
+    mo.output_path = "unused.png";
+    mo.voorzieningen = (const char *const[]){"all"};
+    mo.n_voorzieningen = 1;
+    long n;
+    bool done = false;
+    for (n = 0; n < 20000 && !done; n++) {
+        ws_test_alloc fa;
+        ws_ctx_options co;
+        ws_test_alloc_install(&fa, &co);
+        ws_ctx *ctx = NULL;
+        assert_int_equal(ws_ctx_new(&co, &ctx), WS_OK);
+        long base = fa.live;
+        fa.budget = n;
+        ws_map_style style;
+        ws__map_style_defaults(&style);
+        ws_renderer *r = NULL;
+        ws_status st = ws__render_record_new(ctx, 842, 595, 1, &r);
+        if (st == WS_OK)
+            st = ws__map_render_with(ctx, &mo, &style, r, NULL);
+        if (r)
+            r->destroy(r);
+        if (st == WS_OK)
+            done = true;
+        else if (st != WS_ERR_NOMEM)
+            fail_msg("map allocation %ld failed: got %s (%s), expected "
+                     "WS_ERR_NOMEM",
+                     n, ws_status_name(st), ws_ctx_errmsg(ctx));
+        if (fa.live != base)
+            fail_msg("map allocation %ld failed: %ld blocks leaked", n,
+                     fa.live - base);
+        ws_ctx_free(ctx);
+        assert_int_equal(fa.live, 0);
+    }
+    assert_true(done);
+    unlink(gpkg);
+    print_message("a map needs %ld allocations; each one failed in turn "
+                  "gave WS_ERR_NOMEM without a leak\n",
+                  n - 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             every_allocation_can_fail, ws_test_setup_dir, ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(every_map_allocation_can_fail,
+                                        ws_test_setup_dir,
+                                        ws_test_teardown_dir),
     };
-    return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
+    int rc = cmocka_run_group_tests_name("oom", tests, NULL, NULL);
+    ws_map_release_fonts();
+    return rc;
 }

@@ -1,0 +1,401 @@
+/* wijkscan map: one map of a GeoPackage column as PNG, PDF or SVG, and the
+ * maps a project file lists under 'maps:' (called by 'wijkscan run' after
+ * the GeoPackage is written). argv → ws_map_options → ws_map_render; usage
+ * errors name the option and exit with 2. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_LIST 64
+
+static const char *const map_help =
+    "Usage: wijkscan map OUT.gpkg --theme THEME -o FILE.png|.pdf|.svg "
+    "[options]\n"
+    "\n"
+    "Draws a report-grade choropleth map of a GeoPackage written by "
+    "wijkscan.\n"
+    "\n"
+    "  --theme T            gezond, informeel, inclusief, vitaal (the column\n"
+    "                       score_T) or any indicator column, e.g.\n"
+    "                       afstand_huisarts_gemiddeld\n"
+    "  --level L            buurt (default), wijk or gemeente\n"
+    "  --gemeente CODES     show only these gemeenten, e.g. GM0114,GM0109\n"
+    "  --style S            styles/S.yaml or a path to a style file\n"
+    "  --classes K          number of classes (1 to 12)\n"
+    "  --method M           quantile, equal, jenks, pretty, headtail, "
+    "stddev,\n"
+    "                       manual\n"
+    "  --breaks a,b,c       manual class breaks (upper bounds)\n"
+    "  --pool COLS          same classes for these columns (pooled), e.g.\n"
+    "                       score_gezond,score_informeel\n"
+    "  --pool-gemeente C    classes computed over these gemeenten\n"
+    "  --page A4|A3|A5      paper size; --landscape or --portrait\n"
+    "  --width PX --height PX\n"
+    "                       image size in pixels instead of a paper size\n"
+    "  --dpi N              resolution of PNG output (default: the style's)\n"
+    "  --voorzieningen C,C  draw these voorzieningen categories (or 'all')\n"
+    "  --title T, --subtitle T\n"
+    "                       instead of the generated title and subtitle\n"
+    "  -o, --output FILE    the map; .png, .pdf or .svg\n"
+    "  -q, --quiet          no summary\n"
+    "  -v, --verbose        also print informational messages\n"
+    "\n"
+    "Exit codes: 0 ok, 2 usage, 3 input file problem, 4 data problem,\n"
+    "5 output problem, 6 out of memory.\n";
+
+typedef struct map_args {
+    ws_map_options o;
+    const char *theme;
+    bool quiet, verbose, help;
+    char column[256];
+    char style[4096];
+    char buf[4][4096]; /* storage for split lists */
+    const char *gem[MAX_LIST], *pool[MAX_LIST], *poolgem[MAX_LIST],
+        *voorz[MAX_LIST];
+    double breaks[WS_CLASS_MAX_K + 20];
+} map_args;
+
+static int usage(const char *fmt, const char *arg) {
+    fprintf(stderr, "wijkscan: map: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'wijkscan map --help'.\n");
+    return WS_EXIT_USAGE;
+}
+
+/* Split "a,b,c" into list (pointers into buf). */
+static bool split(const char *v, char *buf, size_t size, const char **list,
+                  size_t *n) {
+    if (strlen(v) >= size)
+        return false;
+    memcpy(buf, v, strlen(v) + 1);
+    *n = 0;
+    for (char *p = buf; p && *p;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        while (*p == ' ')
+            p++;
+        if (*p) {
+            if (*n >= MAX_LIST)
+                return false;
+            list[(*n)++] = p;
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    return *n > 0;
+}
+
+static bool parse_number(const char *s, double *v) {
+    char *end = NULL;
+    errno = 0;
+    *v = strtod(s, &end);
+    return end != s && !*end && !errno && isfinite(*v);
+}
+
+static const char *theme_column(const char *theme, char *buf, size_t size) {
+    static const char *const themes[] = {"gezond", "informeel", "inclusief",
+                                         "vitaal"};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(theme, themes[i]) == 0) {
+            snprintf(buf, size, "score_%s", theme);
+            return buf;
+        }
+    return theme;
+}
+
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A style name: a path as given, else <styles dir>/NAME.yaml. */
+static const char *style_path(const char *name, char *buf, size_t size) {
+    size_t n = strlen(name);
+    if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0))
+        return name;
+    const char *env = getenv("WIJKSCAN_STYLES");
+    if (env && *env) {
+        snprintf(buf, size, "%s/%s.yaml", env, name);
+        return buf;
+    }
+    snprintf(buf, size, "%s/styles/%s.yaml", cli_data_dir(), name);
+    return buf;
+}
+
+static int parse_level(const char *v, ws_level *l) {
+    if (strcmp(v, "buurt") == 0 || strcmp(v, "buurten") == 0)
+        *l = WS_LEVEL_BUURT;
+    else if (strcmp(v, "wijk") == 0 || strcmp(v, "wijken") == 0)
+        *l = WS_LEVEL_WIJK;
+    else if (strcmp(v, "gemeente") == 0 || strcmp(v, "gemeenten") == 0)
+        *l = WS_LEVEL_GEMEENTE;
+    else
+        return usage("--level must be buurt, wijk or gemeente, not '%s'", v);
+    return WS_EXIT_OK;
+}
+
+static int parse_option(map_args *a, const char *opt, const char *v) {
+    ws_map_options *o = &a->o;
+    double x;
+    if (strcmp(opt, "--theme") == 0) {
+        a->theme = v;
+    } else if (strcmp(opt, "--level") == 0) {
+        return parse_level(v, &o->level);
+    } else if (strcmp(opt, "--gemeente") == 0) {
+        if (!split(v, a->buf[0], sizeof a->buf[0], a->gem, &o->n_gemeenten))
+            return usage("--gemeente: expected codes such as GM0114, not "
+                         "'%s'",
+                         v);
+        o->gemeenten = a->gem;
+    } else if (strcmp(opt, "--pool-gemeente") == 0) {
+        if (!split(v, a->buf[1], sizeof a->buf[1], a->poolgem,
+                   &o->n_pool_gemeenten))
+            return usage("--pool-gemeente: expected codes, not '%s'", v);
+        o->pool_gemeenten = a->poolgem;
+    } else if (strcmp(opt, "--pool") == 0) {
+        if (!split(v, a->buf[2], sizeof a->buf[2], a->pool, &o->n_pool_columns))
+            return usage("--pool: expected column names, not '%s'", v);
+        o->pool_columns = a->pool;
+    } else if (strcmp(opt, "--voorzieningen") == 0) {
+        if (!split(v, a->buf[3], sizeof a->buf[3], a->voorz,
+                   &o->n_voorzieningen))
+            return usage("--voorzieningen: expected categories or 'all', "
+                         "not '%s'",
+                         v);
+        o->voorzieningen = a->voorz;
+    } else if (strcmp(opt, "--style") == 0) {
+        o->style_path = style_path(v, a->style, sizeof a->style);
+    } else if (strcmp(opt, "--classes") == 0) {
+        if (!parse_number(v, &x) || x < 1 || x > WS_CLASS_MAX_K ||
+            x != floor(x))
+            return usage("--classes must be a whole number from 1 to 12, "
+                         "not '%s'",
+                         v);
+        o->classes = (size_t)x;
+    } else if (strcmp(opt, "--method") == 0) {
+        o->method = ws_class_method_from_name(v);
+        if (o->method < 0)
+            return usage("--method must be quantile, equal, jenks, pretty, "
+                         "headtail, stddev or manual, not '%s'",
+                         v);
+    } else if (strcmp(opt, "--breaks") == 0) {
+        char tmp[1024];
+        const char *list[MAX_LIST];
+        size_t n = 0;
+        if (!split(v, tmp, sizeof tmp, list, &n) ||
+            n > sizeof a->breaks / sizeof a->breaks[0])
+            return usage("--breaks: expected numbers such as 5,6.5,8, not "
+                         "'%s'",
+                         v);
+        for (size_t i = 0; i < n; i++)
+            if (!parse_number(list[i], &a->breaks[i]))
+                return usage("--breaks: '%s' is not a number", list[i]);
+        o->breaks = a->breaks;
+        o->n_breaks = n;
+    } else if (strcmp(opt, "--width") == 0 || strcmp(opt, "--height") == 0) {
+        if (!parse_number(v, &x) || x < 16 || x > 30000)
+            return usage("--width/--height must be 16 to 30000 pixels, not "
+                         "'%s'",
+                         v);
+        if (opt[2] == 'w')
+            o->width_px = x;
+        else
+            o->height_px = x;
+    } else if (strcmp(opt, "--page") == 0) {
+        if (strcmp(v, "A4") && strcmp(v, "A3") && strcmp(v, "A5") &&
+            strcmp(v, "a4") && strcmp(v, "a3") && strcmp(v, "a5"))
+            return usage("--page must be A4, A3 or A5, not '%s'", v);
+        o->page = v;
+    } else if (strcmp(opt, "--dpi") == 0) {
+        if (!parse_number(v, &x) || x < 36 || x > 1200)
+            return usage("--dpi must be 36 to 1200, not '%s'", v);
+        o->dpi = x;
+    } else if (strcmp(opt, "-o") == 0 || strcmp(opt, "--output") == 0) {
+        o->output_path = v;
+    } else if (strcmp(opt, "--title") == 0) {
+        o->title = v;
+    } else if (strcmp(opt, "--subtitle") == 0) {
+        o->subtitle = v;
+    } else {
+        return usage("unknown option '%s'", opt);
+    }
+    return WS_EXIT_OK;
+}
+
+static int parse(int argc, char **argv, map_args *a) {
+    static const char *const flags[] = {"-q",          "--quiet",    "-v",
+                                        "--verbose",   "-h",         "--help",
+                                        "--landscape", "--portrait", NULL};
+    ws_map_options_init(&a->o);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (a->o.gpkg_path)
+                return usage("unexpected argument '%s'", arg);
+            a->o.gpkg_path = arg;
+            continue;
+        }
+        bool flag = false;
+        for (const char *const *f = flags; *f; f++)
+            flag = flag || strcmp(arg, *f) == 0;
+        if (flag) {
+            if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0)
+                a->quiet = true;
+            else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
+                a->verbose = true;
+            else if (strcmp(arg, "--landscape") == 0)
+                a->o.landscape = 1;
+            else if (strcmp(arg, "--portrait") == 0)
+                a->o.landscape = 0;
+            else
+                a->help = true;
+            continue;
+        }
+        char name[64];
+        const char *eq = strchr(arg, '=');
+        const char *value;
+        if (eq && arg[1] == '-') {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+            value = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", arg);
+            if (i + 1 >= argc)
+                return usage("option %s needs a value", arg);
+            value = argv[++i];
+        }
+        int rc = parse_option(a, name, value);
+        if (rc != WS_EXIT_OK)
+            return rc;
+    }
+    return WS_EXIT_OK;
+}
+
+typedef struct map_log {
+    bool verbose;
+} map_log;
+
+static void log_message(ws_log_level level, const char *msg, void *user) {
+    const map_log *ml = user;
+    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !ml->verbose))
+        return;
+    fprintf(stderr, "wijkscan: %s%s\n",
+            level == WS_LOG_WARNING ? "warning: " : "", msg);
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void report(const ws_map_options *o, const ws_map_info *info,
+                   double seconds) {
+    printf("wijkscan: map %s: %s, %zu regions in %zu classes", o->output_path,
+           o->column, info->regions, info->nclasses);
+    if (info->merged)
+        printf(" (of %zu asked: ties)", info->requested);
+    if (info->missing)
+        printf(", %zu without a value", info->missing);
+    printf(", %zu labels", info->labels_placed);
+    if (info->scale > 0)
+        printf(", scale 1:%.0f", info->scale);
+    printf(", %.2f s\n", seconds);
+}
+
+/* Render one map; returns the exit code. */
+static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
+    ws_map_info info;
+    double t0 = now();
+    ws_status st = ws_map_render(ctx, o, &info);
+    if (st != WS_OK) {
+        const char *msg = ws_ctx_errmsg(ctx);
+        fprintf(stderr, "wijkscan: error: %s\n",
+                *msg ? msg : ws_status_str(st));
+        return cli_exit_code(st);
+    }
+    if (!quiet)
+        report(o, &info, now() - t0);
+    return WS_EXIT_OK;
+}
+
+int cli_cmd_map(int argc, char **argv) {
+    map_args *a = calloc(1, sizeof *a);
+    if (!a) {
+        fputs("wijkscan: out of memory\n", stderr);
+        return WS_EXIT_NOMEM;
+    }
+    int rc = parse(argc, argv, a);
+    if (rc == WS_EXIT_OK && a->help) {
+        fputs(map_help, stdout);
+        free(a);
+        return WS_EXIT_OK;
+    }
+    if (rc == WS_EXIT_OK && (!a->o.gpkg_path || !a->theme || !a->o.output_path))
+        rc = usage("%s", "needs a GeoPackage, --theme and -o FILE");
+    if (rc == WS_EXIT_OK &&
+        ws_map_format_from_path(a->o.output_path) == WS_MAP_FORMAT_AUTO)
+        rc = usage("-o %s: the map must end in .png, .pdf or .svg",
+                   a->o.output_path);
+    if (rc == WS_EXIT_OK && (a->o.width_px > 0) != (a->o.height_px > 0))
+        rc = usage("%s", "give both --width and --height");
+    if (rc == WS_EXIT_OK && a->o.width_px > 0 && a->o.page)
+        rc = usage("%s", "give either --page or --width/--height");
+    if (rc == WS_EXIT_OK && a->o.method == (int)WS_CLASS_MANUAL &&
+        !a->o.n_breaks)
+        rc = usage("%s", "--method manual needs --breaks");
+    if (rc != WS_EXIT_OK) {
+        free(a);
+        return rc;
+    }
+    a->o.column = theme_column(a->theme, a->column, sizeof a->column);
+    cli_install_signal_handlers();
+    map_log ml = {a->verbose};
+    ws_ctx_options co;
+    ws_ctx_options_init(&co);
+    co.log = log_message;
+    co.log_user = &ml;
+    ws_ctx *ctx = NULL;
+    if (ws_ctx_new(&co, &ctx) != WS_OK) {
+        fputs("wijkscan: cannot create a context\n", stderr);
+        free(a);
+        return WS_EXIT_NOMEM;
+    }
+    rc = render(ctx, &a->o, a->quiet);
+    ws_ctx_free(ctx);
+    free(a);
+    ws_map_release_fonts();
+    return rc;
+}
+
+int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet) {
+    size_t n = ws_project_map_count(proj);
+    for (size_t i = 0; i < n; i++) {
+        int rc = render(ctx, ws_project_map(proj, i), quiet);
+        if (rc != WS_EXIT_OK)
+            return rc;
+    }
+    return WS_EXIT_OK;
+}
+
+const char *cli_data_dir(void) {
+    static char buf[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t len = strlen(WS_BUILD_DIR);
+    bool build_tree = false;
+    if (n > 0) {
+        exe[n] = '\0';
+        build_tree = strncmp(exe, WS_BUILD_DIR, len) == 0 && exe[len] == '/';
+    }
+    snprintf(buf, sizeof buf, "%s",
+             build_tree || !is_dir(WS_INSTALL_DATADIR) ? WS_SOURCE_DATADIR
+                                                       : WS_INSTALL_DATADIR);
+    return buf;
+}

@@ -1,0 +1,245 @@
+/* The map module: reading a wijkscan GeoPackage for one column (map_data.c),
+ * cartographic styles (map_style.c), classification and colours, and the
+ * page composition: layout and frame (map.c), legend (map_legend.c), labels
+ * (map_labels.c), scale bar and north arrow (map_furniture.c). Everything is
+ * drawn through the renderer vtable of src/render/. Never installed. */
+#ifndef WS_MAP_INTERNAL_H
+#define WS_MAP_INTERNAL_H
+
+#include <geos_c.h>
+
+#include "../config/config_internal.h"
+#include "../render/renderer.h"
+#include "wijkscan/map.h"
+
+#define WS_MM (72.0 / 25.4) /* points per millimetre */
+
+/* ------------------------------------------------------------------------
+ * Style (styles/NAME.yaml). Strings are borrowed from the YAML document,
+ * which the style owns, or are static defaults.
+ * ---------------------------------------------------------------------- */
+typedef struct ws_missing_style {
+    const char *reason; /* machine key, NULL for the default */
+    ws_paint paint;
+} ws_missing_style;
+
+#define WS_STYLE_MAX_MISSING 16
+
+typedef enum ws_label_regions {
+    WS_LABELS_AUTO = 0, /* the level of the map */
+    WS_LABELS_BUURT,
+    WS_LABELS_WIJK,
+    WS_LABELS_GEMEENTE,
+    WS_LABELS_NONE
+} ws_label_regions;
+
+typedef struct ws_map_style {
+    ws_ydoc *doc;
+    const char *name;
+    /* page */
+    double page_w_mm, page_h_mm; /* portrait dimensions */
+    bool landscape;
+    double margin_mm;
+    ws_rgba background;
+    double dpi;
+    /* text */
+    const char *family;
+    ws_rgba text_color, muted_color;
+    /* title block */
+    ws_font title_font, subtitle_font;
+    ws_paint title_rule;
+    /* map frame */
+    double padding; /* fraction of the area's size added around it */
+    ws_rgba map_background;
+    ws_paint frame;
+    ws_paint context;      /* regions outside the selection */
+    ws_font context_label; /* names of neighbouring gemeenten */
+    /* classification and colours */
+    ws_class_method method;
+    size_t classes;
+    const char *palette_sequential, *palette_diverging;
+    bool scores_diverging; /* score columns use the diverging palette */
+    bool by_direction;     /* turn the palette so "beter" is the dark end */
+    bool reverse;
+    double midpoint; /* diverging: the value at the neutral colour, NaN none */
+    /* missing values */
+    ws_missing_style missing[WS_STYLE_MAX_MISSING];
+    size_t nmissing; /* missing[0] is the default */
+    /* boundaries: buurt, wijk, gemeente */
+    ws_paint line[3];
+    ws_paint water;
+    /* labels */
+    ws_label_regions label_regions;
+    ws_font label_font, gemeente_font;
+    bool gemeente_upper;
+    /* legend */
+    bool legend_bottom;
+    double legend_width_mm;
+    ws_font legend_title, legend_text, legend_note;
+    double swatch_w_mm, swatch_h_mm;
+    bool legend_counts;
+    const char *better, *worse;
+    ws_paint swatch_outline;
+    /* scale bar and north arrow */
+    double scalebar_max_mm;
+    ws_font scalebar_font;
+    ws_rgba scalebar_color;
+    bool scale_ratio;
+    double north_mm;
+    ws_rgba north_color;
+    bool true_north;
+    /* source line */
+    ws_font source_font;
+    const char *source_text; /* NULL: made from the GeoPackage */
+    /* voorzieningen symbols */
+    double symbol_pt;
+    const char *symbol_palette;
+    ws_rgba symbol_outline;
+} ws_map_style;
+
+void ws__map_style_defaults(ws_map_style *s);
+ws_status ws__map_style_load(ws_ctx *ctx, const char *path, ws_map_style *s);
+ws_status ws__map_style_parse(ws_ctx *ctx, const char *name,
+                              const unsigned char *data, size_t len,
+                              ws_map_style *s);
+void ws__map_style_free(ws_ctx *ctx, ws_map_style *s);
+/* The paint of missing values with this reason (or the default). */
+const ws_paint *ws__map_missing_paint(const ws_map_style *s,
+                                      const char *reason);
+
+/* ------------------------------------------------------------------------
+ * Data read from the GeoPackage.
+ * ---------------------------------------------------------------------- */
+typedef struct ws_map_region {
+    char *code, *name, *wijkcode, *wijknaam, *gemeentecode, *gemeentenaam;
+    double value; /* NaN when missing */
+    double *pool; /* values of the pooled columns (NaN missing) */
+    char *reason; /* reason key when missing */
+    char *reason_label;
+    GEOSGeometry *geom;
+    bool selected; /* in the shown gemeenten */
+    bool in_pool;  /* feeds the pooled classification */
+    long cls;      /* class, -1 when missing */
+    long miss;     /* missing class index, -1 when present */
+} ws_map_region;
+
+typedef struct ws_map_point {
+    double x, y;
+    size_t cat;
+} ws_map_point;
+
+typedef struct ws_map_kv {
+    char *key, *value;
+} ws_map_kv;
+
+typedef struct ws_map_data {
+    ws_ctx *ctx;
+    ws_level level;
+    ws_map_region *regions;
+    size_t n, cap;
+    size_t npool; /* pooled columns read into region.pool */
+    /* wijkscan_indicatoren row of the column (NULL when absent) */
+    char *label, *definition, *unit, *direction, *theme;
+    /* metadata and inputs */
+    ws_map_kv *meta;
+    size_t nmeta, metacap;
+    ws_map_kv *inputs; /* rol -> "bestand|gewijzigd" */
+    size_t ninputs, inputcap;
+    char *production_date; /* ISO 8601, from the GeoPackage */
+    /* voorzieningen */
+    char **categories;
+    size_t ncat, catcap;
+    ws_map_point *points;
+    size_t npoints, pointcap;
+    /* water polygons (optional layer) */
+    GEOSGeometry **water;
+    size_t nwater, watercap;
+} ws_map_data;
+
+ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
+                            ws_map_data *d);
+void ws__map_data_free(ws_map_data *d);
+const char *ws__map_meta(const ws_map_data *d, const char *key);
+
+/* ------------------------------------------------------------------------
+ * Page composition.
+ * ---------------------------------------------------------------------- */
+typedef struct ws_map_class {
+    ws_rgba color;
+    char label[96];
+    size_t count; /* regions of the map in the class */
+} ws_map_class;
+
+typedef struct ws_map_missing_class {
+    const char *reason; /* borrowed from a region */
+    const char *label;
+    size_t count;
+    ws_paint paint;
+} ws_map_missing_class;
+
+/* World → page transform: page = (ox + (X - wx0) * s, oy + (wy1 - Y) * s). */
+typedef struct ws_map_view {
+    double fx, fy, fw, fh;     /* map frame on the page (pt) */
+    double wx0, wy0, wx1, wy1; /* world extent shown (m) */
+    double s;                  /* pt per metre */
+} ws_map_view;
+
+typedef struct ws_map_page {
+    ws_ctx *ctx;
+    ws_renderer *r;
+    const ws_map_style *st;
+    const ws_map_options *opt;
+    ws_map_data *d;
+    ws_classes *classes;
+    ws_map_class cls[WS_CLASS_MAX_K + 24];
+    size_t ncls;
+    ws_map_missing_class miss[WS_STYLE_MAX_MISSING + 8];
+    size_t nmiss;
+    bool higher_better, lower_better;
+    const char *unit;  /* "m", "%", "", … */
+    double unit_scale; /* 100 for shares shown as % */
+    int decimals;
+    bool discrete; /* values are multiples of 10^-decimals */
+    ws_map_view v;
+    double scale_ratio; /* 1:scale on paper, 0 for pixel output */
+    double scalebar_m;
+    size_t labels_placed, labels_dropped;
+    size_t *cat_count; /* voorzieningen symbols drawn per category */
+    bool *cat_shown;
+    /* boxes that labels must avoid (pt); symbols only keep region names
+     * away, not gemeente names */
+    ws_box *avoid;
+    size_t navoid, avoidcap;
+    ws_box *symbols;
+    size_t nsymbols, symbolcap;
+} ws_map_page;
+
+/* map_legend.c */
+void ws__map_format_number(double v, int decimals, char *buf, size_t size);
+ws_status ws__map_legend_size(ws_map_page *p, double width, double *height);
+ws_status ws__map_legend_draw(ws_map_page *p, double x, double y, double width);
+/* map_labels.c */
+ws_status ws__map_labels(ws_map_page *p);
+/* map_furniture.c */
+double ws__map_nice_length(double max_m);
+ws_status ws__map_scalebar(ws_map_page *p, double x, double y_bottom,
+                           double *height);
+ws_status ws__map_north_arrow(ws_map_page *p, double cx, double cy);
+/* map.c: helpers shared by the parts */
+/* A voorzieningen symbol of category `cat`, `size` pt across (legend). */
+ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,
+                         double size);
+void ws__map_to_page(const ws_map_view *v, double X, double Y, double *x,
+                     double *y);
+ws_status ws__map_avoid(ws_map_page *p, ws_box b);
+ws_font ws__map_font(const ws_map_style *st, const ws_font *f);
+
+/* Render through a given renderer (tests use the recording backend). */
+ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
+                              const ws_map_style *style, ws_renderer *r,
+                              ws_map_info *info);
+/* The page size in points for these options and style. */
+void ws__map_page_size(const ws_map_options *opt, const ws_map_style *st,
+                       double *w_pt, double *h_pt, double *dpi);
+
+#endif /* WS_MAP_INTERNAL_H */

@@ -1,0 +1,224 @@
+/* The drawing interface of the map renderer: a small vtable that the page
+ * composer (src/map/) draws through, in page coordinates (points, 1/72 inch,
+ * y down). Two backends implement it:
+ *  - render_cairo.c: PNG at a given DPI, vector PDF with real text, SVG;
+ *  - render_record.c: records every element (fills with their colour, text
+ *    with its string and device-space box, legend entries, the scale bar)
+ *    so tests can assert on what was drawn.
+ * Text goes through Pango in both, with hinting off, so a layout measured in
+ * one backend is the layout drawn in the other. Never installed. */
+#ifndef WS_RENDERER_H
+#define WS_RENDERER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/core_internal.h"
+
+typedef struct ws_rgba {
+    double r, g, b, a; /* 0..1 */
+} ws_rgba;
+
+/* Hatch patterns for fills that must never look like a data class. */
+typedef enum ws_hatch {
+    WS_HATCH_NONE = 0,
+    WS_HATCH_DIAGONAL,      /* ////// */
+    WS_HATCH_BACK_DIAGONAL, /* \\\\\\ */
+    WS_HATCH_CROSS,         /* ×××××× */
+    WS_HATCH_HORIZONTAL,    /* ====== */
+    WS_HATCH_DOTS           /* ...... */
+} ws_hatch;
+
+typedef struct ws_paint {
+    bool fill;
+    ws_rgba fill_color;
+    ws_hatch hatch;
+    ws_rgba hatch_color;
+    double hatch_spacing; /* pt between lines */
+    double hatch_width;   /* pt */
+    bool stroke;
+    ws_rgba stroke_color;
+    double stroke_width; /* pt */
+    double dash[4];      /* pt; ndash 0 = solid */
+    int ndash;
+    bool round_joins;
+} ws_paint;
+
+/* A path in page coordinates: rings of points. Closed paths are polygons
+ * (filled with the even-odd rule, so holes stay open); open ones lines. */
+typedef struct ws_path {
+    const double *xy;       /* x0 y0 x1 y1 … */
+    const size_t *ring_len; /* points per ring */
+    size_t nrings;
+    bool closed;
+} ws_path;
+
+typedef enum ws_align {
+    WS_ALIGN_LEFT = 0,
+    WS_ALIGN_CENTER,
+    WS_ALIGN_RIGHT
+} ws_align;
+
+typedef struct ws_font {
+    const char *family; /* fontconfig family list, "Noto Sans, DejaVu Sans" */
+    double size;        /* pt */
+    int weight;         /* 400 normal, 600 semibold, 700 bold */
+    bool italic;
+    double letter_spacing; /* pt, added between letters */
+    ws_rgba color;
+    double halo; /* pt of halo around the glyphs, 0 none */
+    ws_rgba halo_color;
+    ws_align align;  /* of the lines of a multi-line text */
+    double line_gap; /* extra pt between lines */
+} ws_font;
+
+/* A box in page coordinates (points). */
+typedef struct ws_box {
+    double x, y, w, h;
+    double baseline; /* from y to the first line's baseline */
+} ws_box;
+
+/* What an element means, for the recording backend (ignored by Cairo). */
+typedef enum ws_note_kind {
+    WS_NOTE_MAP_FRAME = 0,  /* box = frame; v[0..3] = world extent */
+    WS_NOTE_REGION,         /* code = region code; v[0] = class (-1 missing) */
+    WS_NOTE_LEGEND_CLASS,   /* text = label; v[0] = class, v[1] = count */
+    WS_NOTE_LEGEND_MISSING, /* text = label; code = reason; v[1] = count */
+    WS_NOTE_LEGEND_SYMBOL,  /* text = category; v[1] = count */
+    WS_NOTE_SCALEBAR,       /* v[0] = metres, v[1] = length in pt */
+    WS_NOTE_LABEL,          /* text = label; code = region; box = its box */
+    WS_NOTE_NORTH_ARROW,    /* v[0] = rotation in degrees */
+    WS_NOTE_TITLE,          /* text */
+    WS_NOTE_SOURCE,         /* text */
+    WS_NOTE_DATE            /* text = production date, ISO 8601 (PDF
+                               metadata) */
+} ws_note_kind;
+
+typedef struct ws_note {
+    ws_note_kind kind;
+    const char *text;
+    const char *code;
+    double v[4];
+    ws_box box;
+    ws_rgba color;
+} ws_note;
+
+typedef struct ws_renderer ws_renderer;
+struct ws_renderer {
+    void *impl;
+    ws_ctx *ctx;
+    double width, height; /* page size in points */
+    double px_per_pt;     /* device units per point (PNG: dpi / 72) */
+    ws_status (*path)(ws_renderer *r, const ws_path *p, const ws_paint *paint);
+    /* Draw `utf8` with the top-left of its logical box at (x, y); wrap at
+     * max_width (pt) when > 0. *box (may be NULL) receives the box drawn. */
+    ws_status (*text)(ws_renderer *r, const char *utf8, double x, double y,
+                      const ws_font *f, double max_width, ws_box *box);
+    /* The box the text would take, at (0, 0). */
+    ws_status (*measure)(ws_renderer *r, const char *utf8, const ws_font *f,
+                         double max_width, ws_box *box);
+    ws_status (*clip)(ws_renderer *r, double x, double y, double w, double h);
+    ws_status (*unclip)(ws_renderer *r);
+    ws_status (*note)(ws_renderer *r, const ws_note *n);
+    /* Write the output (PNG/PDF/SVG) and report any sticky error. */
+    ws_status (*finish)(ws_renderer *r);
+    void (*destroy)(ws_renderer *r);
+};
+
+/* --- Cairo backend -------------------------------------------------------- */
+typedef enum ws_render_format {
+    WS_RENDER_PNG = 0,
+    WS_RENDER_PDF,
+    WS_RENDER_SVG
+} ws_render_format;
+
+typedef struct ws_cairo_options {
+    ws_render_format format;
+    double width_pt, height_pt; /* page size */
+    double dpi;                 /* PNG only */
+    const char *path;           /* file written by finish() */
+    const char *title;          /* PDF metadata */
+    const char *creator;        /* PDF metadata */
+    const char *date_iso;       /* PDF CreationDate/ModDate, e.g.
+                                   2024-03-01T00:00:00Z, or NULL */
+    ws_rgba background;
+} ws_cairo_options;
+
+ws_status ws__render_cairo_new(ws_ctx *ctx, const ws_cairo_options *opt,
+                               ws_renderer **out);
+
+/* --- recording backend ---------------------------------------------------- */
+typedef enum ws_rec_kind {
+    WS_REC_PATH = 0,
+    WS_REC_TEXT,
+    WS_REC_CLIP,
+    WS_REC_UNCLIP,
+    WS_REC_NOTE
+} ws_rec_kind;
+
+/* One recorded element; boxes are in device units (points × px_per_pt). */
+typedef struct ws_rec {
+    ws_rec_kind kind;
+    ws_paint paint;        /* PATH */
+    size_t npoints;        /* PATH */
+    bool closed;           /* PATH */
+    double bx, by, bw, bh; /* PATH/TEXT/CLIP/NOTE box in device units */
+    char *text;            /* TEXT (string) or NOTE text */
+    char *code;            /* NOTE */
+    ws_font font;          /* TEXT (family not kept) */
+    ws_note_kind note;     /* NOTE */
+    double v[4];           /* NOTE */
+    ws_rgba color;         /* NOTE */
+} ws_rec;
+
+typedef struct ws_recording {
+    ws_rec *items;
+    size_t n, cap;
+} ws_recording;
+
+/* A renderer that records into *rec (owned by the renderer; read it before
+ * destroy). px_per_pt sets the device space of the recorded boxes. */
+ws_status ws__render_record_new(ws_ctx *ctx, double width_pt, double height_pt,
+                                double px_per_pt, ws_renderer **out);
+const ws_recording *ws__render_recording(const ws_renderer *r);
+
+/* --- shared Pango text (render_text.c) ------------------------------------ */
+struct _cairo;
+/* Lay out and optionally draw text on a cairo context (Pango); the box is in
+ * the context's user space. */
+ws_status ws__text_run(ws_ctx *ctx, struct _cairo *cr, const char *utf8,
+                       double x, double y, const ws_font *f, double max_width,
+                       bool draw, ws_box *box);
+
+/* Free Pango's default font map (per thread; for leak checkers). */
+void ws__text_release(void);
+
+/* --- ColorBrewer palettes (palette.c) ------------------------------------- */
+typedef enum ws_palette_type {
+    WS_PALETTE_SEQUENTIAL = 0,
+    WS_PALETTE_DIVERGING,
+    WS_PALETTE_QUALITATIVE
+} ws_palette_type;
+
+/* Colour-blind flag of a scheme at k classes (ColorBrewer's 'blind'):
+ * 1 safe, 2 maybe, 0 not safe. */
+typedef struct ws_palette_info {
+    const char *name;
+    ws_palette_type type;
+    size_t min_k, max_k;
+} ws_palette_info;
+
+/* Look up a scheme by name (case-insensitive). NULL when unknown. */
+const ws_palette_info *ws__palette_find(const char *name);
+/* Colours of scheme `p` for k classes (min_k <= k <= max_k), light to dark
+ * (sequential) or from the first to the last end (diverging). */
+bool ws__palette_colors(const ws_palette_info *p, size_t k, ws_rgba *out);
+int ws__palette_blind(const ws_palette_info *p, size_t k);
+/* Number of schemes and the i-th, for listings and did-you-mean. */
+size_t ws__palette_count(void);
+const ws_palette_info *ws__palette_at(size_t i);
+
+/* "#rrggbb" or "#rrggbbaa" → colour. */
+bool ws__parse_color(const char *s, ws_rgba *out);
+
+#endif /* WS_RENDERER_H */
