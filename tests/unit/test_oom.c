@@ -1,7 +1,9 @@
 /* Allocation failure through a whole small run: the context's allocator
  * fails the N-th allocation, for N = 0, 1, 2, … until the run succeeds.
  * Every failure must end in WS_ERR_NOMEM (never a crash or another error),
- * and every block wijkscan allocated must be freed again. */
+ * and every block wijkscan allocated must be freed again. Two runs: the
+ * small CLI set (a BAG file without pand layer), and the integration case
+ * zorggeschikt, whose BAG source has a pand layer (footprints, woonlagen). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,14 +19,21 @@
 #include "ws_test.h"
 
 #define DATA WS_TEST_DATA_DIR "/cli/"
+#define ZORG WS_SOURCE_DIR "/tests/integration/zorggeschikt/input/"
 
-static void fill_options(ws_pipeline_options *o, ws_input *voorz) {
+typedef struct walk_input {
+    const char *bag, *buurten, *voorzieningen;
+    size_t dwellings;
+} walk_input;
+
+static void fill_options(ws_pipeline_options *o, ws_input *voorz,
+                         const walk_input *in) {
     ws_pipeline_options_init(o);
     o->load.layers_dir = WS_SOURCE_DIR "/layers";
-    o->load.bag.path = DATA "bag.geojson";
-    o->load.buurten.path = DATA "buurten.geojson";
+    o->load.bag.path = in->bag;
+    o->load.buurten.path = in->buurten;
     memset(voorz, 0, sizeof *voorz);
-    voorz->path = DATA "voorzieningen.csv";
+    voorz->path = in->voorzieningen;
     o->load.voorzieningen = voorz;
     o->load.n_voorzieningen = 1;
 }
@@ -53,11 +62,10 @@ static void remove_outputs(const char *dir) {
     }
 }
 
-static void every_allocation_can_fail(void **state) {
-    ws_test_dir *fx = *state;
+static void walk(ws_test_dir *fx, const walk_input *in) {
     ws_pipeline_options o;
     ws_input voorz;
-    fill_options(&o, &voorz);
+    fill_options(&o, &voorz, in);
     char gpkg[256];
     snprintf(gpkg, sizeof gpkg, "%s/o.gpkg", fx->dir);
     o.output.gpkg_path = gpkg;
@@ -76,7 +84,7 @@ static void every_allocation_can_fail(void **state) {
         ws_status st = ws_pipeline_run(ctx, &o, NULL, &ds);
         if (st == WS_OK) {
             done = true;
-            assert_int_equal(ws_dataset_dwelling_count(ds), 3);
+            assert_int_equal(ws_dataset_dwelling_count(ds), in->dwellings);
             assert_int_equal(count_files(fx->dir), 5);
             remove_outputs(fx->dir);
             ws_dataset_free(ds);
@@ -96,15 +104,30 @@ static void every_allocation_can_fail(void **state) {
         assert_int_equal(fa.live, 0);
     }
     assert_true(done);
-    print_message("a full run needs %ld allocations; each one failed in turn "
-                  "gave WS_ERR_NOMEM without a leak\n",
-                  n - 1);
+    print_message("%s: a full run needs %ld allocations; each one failed in "
+                  "turn gave WS_ERR_NOMEM without a leak\n",
+                  in->bag, n - 1);
+}
+
+static void every_allocation_can_fail(void **state) {
+    static const walk_input cli = {DATA "bag.geojson", DATA "buurten.geojson",
+                                   DATA "voorzieningen.csv", 3};
+    walk(*state, &cli);
+}
+
+static void every_allocation_can_fail_with_panden(void **state) {
+    static const walk_input zorg = {ZORG "bag.vrt", ZORG "buurten.geojson",
+                                    ZORG "voorzieningen.geojson", 15};
+    walk(*state, &zorg);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
             every_allocation_can_fail, ws_test_setup_dir, ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(every_allocation_can_fail_with_panden,
+                                        ws_test_setup_dir,
+                                        ws_test_teardown_dir),
     };
     return cmocka_run_group_tests_name("oom", tests, NULL, NULL);
 }
