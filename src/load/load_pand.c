@@ -85,6 +85,8 @@ static void table_free(ws_ctx *ctx, pand_table *t) {
 static ws_status index_panden(ws_ctx *ctx, const ws__dwellings *dw,
                               bool want_bouwjaar, pand_table *t) {
     memset(t, 0, sizeof *t);
+    if (dw->n >= NO_SLOT) /* slots are 32-bit: 4 billion dwellings */
+        return ws__error(ctx, WS_ERR_DATA, "too many dwellings (%zu)", dw->n);
     t->slot = ws__malloc(ctx, (dw->n ? dw->n : 1) * sizeof *t->slot);
     ws_status st = t->slot ? ws__hash_init(&t->index, ctx, dw->n / 2 + 1, false)
                            : WS_ERR_NOMEM;
