@@ -21,6 +21,9 @@ typedef struct bag_fields {
 
 typedef struct bag_counts {
     size_t read, no_location, bad_coordinates, other_gemeente, outside_box;
+    /* rows in the layer before the filters, for the progress report: with a
+     * filter set, GeoPackage would count by reading the whole table */
+    GIntBig total;
 } bag_counts;
 
 static bool numeric_type(OGRFieldType t) {
@@ -200,7 +203,7 @@ static ws_status point_of(ws_ctx *ctx, const ws_source *src, OGRFeatureH feat,
 static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                                 const ws_layerdef *def, const bag_fields *f,
                                 const ws_selection *sel, bag_counts *cnt) {
-    GIntBig total = OGR_L_GetFeatureCount(src->layer, FALSE);
+    GIntBig total = cnt->total;
     OGRFeatureH feat;
     ws_status st = WS_OK;
     ws__gdal_begin(ctx);
@@ -311,6 +314,7 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (st == WS_OK)
         st = find_bag_fields(ctx, &src, def, &f);
     if (st == WS_OK) {
+        cnt.total = OGR_L_GetFeatureCount(src.layer, FALSE);
         push_filters(ctx, &src, def, &f, sel, extent);
         st = read_dwellings(ctx, ds, &src, def, &f, sel, &cnt);
     }
