@@ -3,21 +3,32 @@
  * filled from the dwellings and then added into their wijk, gemeente and
  * the region by code, so every level's mean or share is computed from the
  * dwellings themselves. Sums are taken in a fixed order, so results are
- * reproducible to the last bit. */
+ * reproducible to the last bit. What follows from a dwelling's pand
+ * (dwellings per pand, woonlagen, zorggeschiktheid) is worked out per
+ * dwelling first, in aggregate_pand.c. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../model/model_internal.h"
-#include "wijkscan/aggregate.h"
+#include "aggregate_internal.h"
 
 #define N_SIZE_CLASSES 5
+
+static const char *const default_basis[] = {"huisarts", "apotheek",
+                                            "supermarkt"};
 
 void ws_aggregate_options_init(ws_aggregate_options *opt) {
     memset(opt, 0, sizeof *opt);
     opt->radii[0] = 500;
     opt->radii[1] = 1000;
     opt->n_radii = 2;
+    opt->basisvoorzieningen = default_basis;
+    opt->n_basisvoorzieningen = sizeof default_basis / sizeof *default_basis;
+    opt->zorggeschikt.netto_factor = 0.8;
+    opt->zorggeschikt.lift_min_woonlagen = 4;
+    opt->zorggeschikt.lift_vanaf_bouwjaar = 1965;
+    opt->zorggeschikt.eengezins_vanaf_bouwjaar = 1975;
+    opt->zorggeschikt.eengezins_min_oppervlakte = 90;
 }
 
 /* Additive summary of the dwellings of one region. */
@@ -27,7 +38,18 @@ typedef struct accum {
     double size_class[N_SIZE_CLASSES];
     double n_bj, sum_bj, n_vanaf2000;
     double n_pand, n_stacked, sum_per_pand; /* dwellings with a known pand */
+    double n_lagen, sum_lagen; /* dwellings whose pand's woonlagen are known */
+    double n_zorg, sum_zorg;   /* dwellings with a known zorggeschikt weight */
+    double n_basis;            /* every basisvoorziening's distance known */
+    double basis_within[WS_MAX_RADII]; /* ... all within the radius */
 } accum;
+
+/* Per dwelling, worked out before the accumulation. */
+typedef struct per_dwelling {
+    ws__pand_stats pand;
+    size_t basis[WS_MAX_BASISVOORZIENINGEN]; /* category indexes */
+    bool basis_known; /* every basisvoorziening is a non-empty category */
+} per_dwelling;
 
 /* Per-category part, stored apart because the number of categories varies:
  * [region * ncat + cat] for sums and counts, then * nradii for "within". */
@@ -63,16 +85,55 @@ static int size_class(double opp) {
     return opp < 50 ? 0 : opp < 75 ? 1 : opp < 100 ? 2 : opp < 150 ? 3 : 4;
 }
 
+/* The pand part of a dwelling: dwellings per pand, woonlagen and the
+ * zorggeschikt weight. */
+static void add_pand(accum *a, const ws_dataset *ds, size_t i,
+                     const per_dwelling *pd, const ws_aggregate_options *opt) {
+    uint32_t per_pand = pd->pand.per_pand[i];
+    double lagen = pd->pand.woonlagen[i];
+    if (per_pand > 0) {
+        a->n_pand += 1;
+        a->n_stacked += per_pand >= 2;
+        a->sum_per_pand += per_pand;
+    }
+    if (isfinite(lagen)) {
+        a->n_lagen += 1;
+        a->sum_lagen += lagen;
+    }
+    double w =
+        ws__zorggeschikt_weight(per_pand, lagen, ds->dw.bouwjaar[i],
+                                ds->dw.oppervlakte[i], &opt->zorggeschikt);
+    if (isfinite(w)) {
+        a->n_zorg += 1;
+        a->sum_zorg += w;
+    }
+}
+
+/* Is every basisvoorziening within each radius? The farthest of the nearest
+ * ones decides. */
+static void add_basis(accum *a, const ws_dataset *ds, size_t i,
+                      const per_dwelling *pd, const ws_aggregate_options *opt) {
+    if (!pd->basis_known)
+        return;
+    double farthest = 0;
+    for (size_t k = 0; k < opt->n_basisvoorzieningen; k++) {
+        double d = ds->dist[pd->basis[k]][i];
+        if (!isfinite(d))
+            return;
+        farthest = fmax(farthest, d);
+    }
+    a->n_basis += 1;
+    for (size_t r = 0; r < opt->n_radii; r++)
+        a->basis_within[r] += farthest <= opt->radii[r];
+}
+
 static void add_dwelling(accum_set *s, size_t region, const ws_dataset *ds,
-                         size_t i, const uint32_t *per_pand,
+                         size_t i, const per_dwelling *pd,
                          const ws_aggregate_options *opt) {
     accum *a = &s->base[region];
     a->n += 1;
-    if (per_pand[i] > 0) {
-        a->n_pand += 1;
-        a->n_stacked += per_pand[i] >= 2;
-        a->sum_per_pand += per_pand[i];
-    }
+    add_pand(a, ds, i, pd, opt);
+    add_basis(a, ds, i, pd, opt);
     double opp = ds->dw.oppervlakte[i];
     if (isfinite(opp)) {
         a->n_opp += 1;
@@ -114,6 +175,13 @@ static void add_into(accum_set *to, size_t dst, const accum_set *from,
     a->n_pand += b->n_pand;
     a->n_stacked += b->n_stacked;
     a->sum_per_pand += b->sum_per_pand;
+    a->n_lagen += b->n_lagen;
+    a->sum_lagen += b->sum_lagen;
+    a->n_zorg += b->n_zorg;
+    a->sum_zorg += b->sum_zorg;
+    a->n_basis += b->n_basis;
+    for (size_t r = 0; r < WS_MAX_RADII; r++)
+        a->basis_within[r] += b->basis_within[r];
     for (size_t c = 0; c < to->ncat; c++) {
         size_t kd = dst * to->ncat + c, ks = src * from->ncat + c;
         to->dist_sum[kd] += from->dist_sum[ks];
@@ -153,13 +221,14 @@ static void put_ratio(writer *w, size_t col, size_t row, double num, double den,
         ws__table_set_real(w->t, col, row, num / den);
 }
 
-/* Distances are kept per dwelling as float (about 7 significant digits, so
- * well under a centimetre below 16 km); their means are given to the
- * centimetre so no float noise reaches the output. */
-static void round_to_centimetre(writer *w, size_t col, size_t row) {
+/* Round a written value to 1/per: distances are kept per dwelling as float
+ * (about 7 significant digits, so well under a centimetre below 16 km), so
+ * their means are given to the centimetre (per 100) and no float noise
+ * reaches the output; expected counts get one decimal (per 10). */
+static void round_to(writer *w, size_t col, size_t row, double per) {
     double v;
     if (w->st == WS_OK && ws_table_get_real(w->t, col, row, &v) == WS_PRESENT)
-        ws__table_set_real(w->t, col, row, round(v * 100.0) / 100.0);
+        ws__table_set_real(w->t, col, row, round(v * per) / per);
 }
 
 static double shannon(const accum *a) {
@@ -202,6 +271,37 @@ static void write_base(writer *w) {
     }
 }
 
+/* woonlagen_gemiddeld, woningen_zorggeschikt, aandeel_zorggeschikt. */
+static void write_pand(writer *w) {
+    size_t c_lagen = column(w, "woonlagen_gemiddeld", false);
+    size_t c_count = column(w, "woningen_zorggeschikt", false);
+    size_t c_share = column(w, "aandeel_zorggeschikt", false);
+    for (size_t r = 0; w->st == WS_OK && r < w->s->nregions; r++) {
+        const accum *a = &w->s->base[r];
+        put_ratio(w, c_lagen, r, a->sum_lagen, a->n_lagen, a->n,
+                  WS_MISSING_UNKNOWN_VALUES);
+        put_ratio(w, c_count, r, a->sum_zorg, a->n_zorg > 0 ? 1 : 0, a->n,
+                  WS_MISSING_UNKNOWN_VALUES);
+        round_to(w, c_count, r, 10.0);
+        put_ratio(w, c_share, r, a->sum_zorg, a->n_zorg, a->n,
+                  WS_MISSING_UNKNOWN_VALUES);
+    }
+}
+
+static void write_basis(writer *w, const ws_aggregate_options *opt) {
+    for (size_t k = 0; w->st == WS_OK && k < opt->n_radii; k++) {
+        char name[80];
+        snprintf(name, sizeof name, "aandeel_basisvoorzieningen_binnen_%gm",
+                 opt->radii[k]);
+        size_t col = column(w, name, false);
+        for (size_t r = 0; w->st == WS_OK && r < w->s->nregions; r++) {
+            const accum *a = &w->s->base[r];
+            put_ratio(w, col, r, a->basis_within[k], a->n_basis, a->n,
+                      WS_MISSING_NO_AMENITIES);
+        }
+    }
+}
+
 static void write_category(writer *w, const ws_dataset *ds, size_t c,
                            const ws_aggregate_options *opt,
                            bool category_empty) {
@@ -220,7 +320,7 @@ static void write_category(writer *w, const ws_dataset *ds, size_t c,
         size_t k = row * w->s->ncat + c;
         double n = w->s->base[row].n;
         put_ratio(w, c_mean, row, w->s->dist_sum[k], w->s->dist_n[k], n, none);
-        round_to_centimetre(w, c_mean, row);
+        round_to(w, c_mean, row, 100.0);
         for (size_t r = 0; r < opt->n_radii; r++)
             put_ratio(w, c_within[r], row, w->s->within[k * opt->n_radii + r],
                       w->s->dist_n[k], n, none);
@@ -238,61 +338,20 @@ static ws_status check_options(ws_ctx *ctx, const ws_aggregate_options *opt) {
                              "aggregate: radii must be positive and "
                              "ascending (radius %zu is %g)",
                              r + 1, opt->radii[r]);
-    return WS_OK;
-}
-
-/* Number of dwellings in each dwelling's pand (0 when the pand is unknown),
- * counted over every loaded dwelling, whatever buurt it lies in. */
-static ws_status dwellings_per_pand(ws_ctx *ctx, const ws__dwellings *dw,
-                                    uint32_t **out) {
-    uint32_t *count = ws__calloc(ctx, dw->n ? dw->n : 1, sizeof *count);
-    ws_hash first; /* pand -> index of its first dwelling */
-    if (!count || ws__hash_init(&first, ctx, dw->n, false) != WS_OK) {
-        ws__free(ctx, count);
-        return WS_ERR_NOMEM;
-    }
-    ws_status st = WS_OK;
-    for (size_t i = 0; st == WS_OK && i < dw->n; i++) {
-        size_t head = i;
-        if (dw->pand_id[i])
-            st = ws__hash_put_u64(&first, dw->pand_id[i], i, NULL);
-        if (st == WS_OK && dw->pand_id[i] &&
-            ws__hash_get_u64(&first, dw->pand_id[i], &head))
-            count[head]++;
-    }
-    for (size_t i = 0; st == WS_OK && i < dw->n; i++) {
-        size_t head;
-        if (dw->pand_id[i] && ws__hash_get_u64(&first, dw->pand_id[i], &head))
-            count[i] = count[head];
-    }
-    ws__hash_free(&first);
-    if (st != WS_OK) {
-        ws__free(ctx, count);
-        return st;
-    }
-    *out = count;
-    return WS_OK;
-}
-
-static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
-                             const ws_aggregate_options *opt, accum_set *sets) {
-    uint32_t *per_pand = NULL;
-    ws_status st = dwellings_per_pand(ctx, &ds->dw, &per_pand);
-    for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
-        st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
-                       opt->n_radii);
-    for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++)
-        if (ds->dw.buurt[i] >= 0)
-            add_dwelling(&sets[WS_LEVEL_BUURT], (size_t)ds->dw.buurt[i], ds, i,
-                         per_pand, opt);
-    const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
-    for (int l = WS_LEVEL_WIJK; st == WS_OK && l < WS_LEVEL_COUNT; l++)
-        for (size_t r = 0; r < b->table->nrows; r++)
-            if (b->parent[l][r] >= 0)
-                add_into(&sets[l], (size_t)b->parent[l][r],
-                         &sets[WS_LEVEL_BUURT], r);
-    ws__free(ctx, per_pand);
-    return st;
+    if (opt->n_basisvoorzieningen < 1 ||
+        opt->n_basisvoorzieningen > WS_MAX_BASISVOORZIENINGEN ||
+        !opt->basisvoorzieningen)
+        return ws__error(ctx, WS_ERR_INVALID_ARG,
+                         "aggregate: basisvoorzieningen must name 1 to %d "
+                         "categories",
+                         WS_MAX_BASISVOORZIENINGEN);
+    for (size_t k = 0; k < opt->n_basisvoorzieningen; k++)
+        if (!opt->basisvoorzieningen[k] || !*opt->basisvoorzieningen[k])
+            return ws__error(ctx, WS_ERR_INVALID_ARG,
+                             "aggregate: basisvoorzieningen: category %zu "
+                             "has no name",
+                             k + 1);
+    return ws__zorggeschikt_check(ctx, &opt->zorggeschikt);
 }
 
 static bool category_is_empty(const ws_dataset *ds, size_t c) {
@@ -300,6 +359,61 @@ static bool category_is_empty(const ws_dataset *ds, size_t c) {
         if (ds->am.cat[i] == c)
             return false;
     return true;
+}
+
+static long find_category(const ws_dataset *ds, const char *name) {
+    for (size_t c = 0; c < ds->ncat; c++)
+        if (strcmp(ds->categories[c], name) == 0)
+            return (long)c;
+    return -1;
+}
+
+/* The category of every basisvoorziening. When one is not a category of this
+ * run, or has no voorzieningen, the basisvoorzieningen columns are missing;
+ * say which one, once. */
+static bool resolve_basis(ws_ctx *ctx, const ws_dataset *ds,
+                          const ws_aggregate_options *opt, per_dwelling *pd) {
+    for (size_t k = 0; k < opt->n_basisvoorzieningen; k++) {
+        const char *name = opt->basisvoorzieningen[k];
+        long c = find_category(ds, name);
+        if (c < 0 || category_is_empty(ds, (size_t)c)) {
+            ws__warn(ctx,
+                     c < 0 ? "basisvoorzieningen: '%s' is not a voorzieningen "
+                             "category of this run; "
+                             "aandeel_basisvoorzieningen_binnen_* are missing"
+                           : "basisvoorzieningen: no voorzieningen of category "
+                             "'%s' in the input; "
+                             "aandeel_basisvoorzieningen_binnen_* are missing",
+                     name);
+            return false;
+        }
+        pd->basis[k] = (size_t)c;
+    }
+    return true;
+}
+
+static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
+                             const ws_aggregate_options *opt, accum_set *sets) {
+    per_dwelling pd;
+    memset(&pd, 0, sizeof pd);
+    pd.basis_known = resolve_basis(ctx, ds, opt, &pd);
+    ws_status st = ws__pand_stats_compute(
+        ctx, &ds->dw, opt->zorggeschikt.netto_factor, &pd.pand);
+    for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
+        st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
+                       opt->n_radii);
+    for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++)
+        if (ds->dw.buurt[i] >= 0)
+            add_dwelling(&sets[WS_LEVEL_BUURT], (size_t)ds->dw.buurt[i], ds, i,
+                         &pd, opt);
+    const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
+    for (int l = WS_LEVEL_WIJK; st == WS_OK && l < WS_LEVEL_COUNT; l++)
+        for (size_t r = 0; r < b->table->nrows; r++)
+            if (b->parent[l][r] >= 0)
+                add_into(&sets[l], (size_t)b->parent[l][r],
+                         &sets[WS_LEVEL_BUURT], r);
+    ws__pand_stats_free(ctx, &pd.pand);
+    return st;
 }
 
 /* A selected gemeente without a single dwelling is almost always a wrong
@@ -315,7 +429,9 @@ static void warn_empty_gemeenten(ws_ctx *ctx, const ws_dataset *ds,
         }
 }
 
-static ws_status record_radii(ws_dataset *ds, const ws_aggregate_options *opt) {
+/* The radii and the basisvoorzieningen as comma-separated lists. */
+static ws_status record_params(ws_dataset *ds,
+                               const ws_aggregate_options *opt) {
     ws_strbuf sb;
     ws__sb_init(&sb, ds->ctx);
     for (size_t r = 0; r < opt->n_radii; r++)
@@ -324,6 +440,16 @@ static ws_status record_radii(ws_dataset *ds, const ws_aggregate_options *opt) {
     ws_status st =
         s ? ws__dataset_set_param(ds, "stralen_m", "%s", s) : WS_ERR_NOMEM;
     ws__sb_free(&sb);
+    ws__sb_init(&sb, ds->ctx);
+    for (size_t k = 0; k < opt->n_basisvoorzieningen; k++)
+        ws__sb_appendf(&sb, "%s%s", k ? "," : "", opt->basisvoorzieningen[k]);
+    s = ws__sb_str(&sb);
+    if (st == WS_OK)
+        st = s ? ws__dataset_set_param(ds, "basisvoorzieningen", "%s", s)
+               : WS_ERR_NOMEM;
+    ws__sb_free(&sb);
+    if (st == WS_OK)
+        st = ws__zorggeschikt_record(ds, &opt->zorggeschikt);
     return st;
 }
 
@@ -348,8 +474,10 @@ ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++) {
         writer w = {ds->levels[l].table, &sets[l], WS_OK};
         write_base(&w);
+        write_pand(&w);
         for (size_t c = 0; w.st == WS_OK && c < ds->ncat; c++)
             write_category(&w, ds, c, opt, category_is_empty(ds, c));
+        write_basis(&w, opt);
         st = w.st;
     }
     if (st == WS_OK)
@@ -357,7 +485,7 @@ ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
     for (int l = 0; l < WS_LEVEL_COUNT; l++)
         set_free(ctx, &sets[l]);
     if (st == WS_OK)
-        st = record_radii(ds, opt);
+        st = record_params(ds, opt);
     if (st != WS_OK)
         ws__error_prefix(ctx, "aggregate");
     return st;

@@ -112,8 +112,10 @@ typedef struct ws_layerdef {
     ws_strlist live_status;
     ws_strlist current; /* fields that must be empty for a current row */
     bool gemeente_digits4;
-    ws_strlist pand_layers;
-    const char *pand_id, *pand_bouwjaar;
+    ws_strlist pand_layers; /* empty: the product has no pand layer */
+    const char *pand_id;
+    const char *pand_bouwjaar; /* NULL when the verblijfsobject has one */
+    const char *pand_geometry; /* geometry field; NULL = the layer's first */
     ws_strlist pand_current;
     /* CBS regions and kerncijfers */
     ws_levelspec level[3]; /* buurt, wijk, gemeente */

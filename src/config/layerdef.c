@@ -158,6 +158,47 @@ static ws_status parse_categories(ws_ctx *ctx, ws_layerdef *d,
     return WS_OK;
 }
 
+/* The pand layer of a BAG product: where the footprints (and, for a
+ * verblijfsobject without bouwjaar, the bouwjaar) come from.
+ *   pand:
+ *     layers: [pand]              candidate layer names (required)
+ *     identificatie: identificatie  the field the verblijfsobject refers to
+ *     bouwjaar: oorspronkelijkBouwjaar  required when fields has no bouwjaar
+ *     geometrie: geovlak          optional: the footprint's geometry field
+ *     current: [eindGeldigheid]   optional: fields empty on a current row */
+static ws_status parse_pand(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
+    static const char *const pand_keys[] = {
+        "layers", "identificatie", "bouwjaar", "geometrie", "current", NULL};
+    const ws_ynode *pand = ws__ymap_get(root, "pand");
+    if (!pand)
+        return WS_OK;
+    ws_status st;
+    if ((st = ws__yexpect(ctx, d->doc, pand, WS_Y_MAP, "pand layer")) ||
+        (st = ws__ycheck_keys(ctx, d->doc, pand, pand_keys)) ||
+        (st = get_list(ctx, d, pand, "layers", true, &d->pand_layers)) ||
+        (st = ws__yget_str(ctx, d->doc, pand, "identificatie", true,
+                           &d->pand_id)) ||
+        (st = ws__yget_str(ctx, d->doc, pand, "bouwjaar", false,
+                           &d->pand_bouwjaar)) ||
+        (st = ws__yget_str(ctx, d->doc, pand, "geometrie", false,
+                           &d->pand_geometry)) ||
+        (st = get_list(ctx, d, pand, "current", false, &d->pand_current)))
+        return st;
+    if (d->pand_layers.n == 0)
+        return ws__yerror(ctx, d->doc, ws__ymap_get(pand, "layers"),
+                          WS_ERR_FORMAT, "pand: 'layers' lists no layer");
+    if (!d->pand_bouwjaar && !ws__layerdef_field(d, "bouwjaar"))
+        return ws__yerror(ctx, d->doc, pand, WS_ERR_FORMAT,
+                          "pand: 'bouwjaar' is required when fields: has no "
+                          "'bouwjaar' (the bouwjaar then comes from the pand)");
+    if (d->pand_bouwjaar && ws__layerdef_field(d, "bouwjaar"))
+        return ws__yerror(ctx, d->doc, ws__ymap_get(pand, "bouwjaar"),
+                          WS_ERR_FORMAT,
+                          "pand: 'bouwjaar' given twice: fields: already "
+                          "takes it from the verblijfsobject");
+    return WS_OK;
+}
+
 static ws_status parse_bag(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
     ws_status st = ws__ycheck_keys(ctx, d->doc, root, bag_keys);
     if (st == WS_OK)
@@ -192,21 +233,7 @@ static ws_status parse_bag(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root) {
         (st = get_list(ctx, d, dw, "status", true, &d->live_status)) ||
         (st = get_list(ctx, d, root, "current", false, &d->current)))
         return st;
-    const ws_ynode *pand = ws__ymap_get(root, "pand");
-    if (!pand)
-        return WS_OK;
-    static const char *const pand_keys[] = {"layers", "identificatie",
-                                            "bouwjaar", "current", NULL};
-    if ((st = ws__yexpect(ctx, d->doc, pand, WS_Y_MAP, "pand layer")) ||
-        (st = ws__ycheck_keys(ctx, d->doc, pand, pand_keys)) ||
-        (st = get_list(ctx, d, pand, "layers", true, &d->pand_layers)) ||
-        (st = ws__yget_str(ctx, d->doc, pand, "identificatie", true,
-                           &d->pand_id)) ||
-        (st = ws__yget_str(ctx, d->doc, pand, "bouwjaar", true,
-                           &d->pand_bouwjaar)) ||
-        (st = get_list(ctx, d, pand, "current", false, &d->pand_current)))
-        return st;
-    return WS_OK;
+    return parse_pand(ctx, d, root);
 }
 
 static ws_status parse_level(ws_ctx *ctx, ws_layerdef *d, const ws_ynode *root,

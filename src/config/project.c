@@ -20,6 +20,7 @@ struct ws_project {
     size_t nstrings, capstrings;
     ws_input *voorz, *kern;
     const char **gemeenten;
+    const char **basis; /* parameters.basisvoorzieningen (borrowed names) */
     const char *name;
     char *out_dir, *gpkg_name;
     bool want_gpkg, want_csv;
@@ -48,7 +49,14 @@ static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
                                          "kerncijfers", NULL};
 static const char *const source_keys[] = {"path", "layer", "definition",
                                           "suffix", NULL};
-static const char *const param_keys[] = {"radii", "amenity_margin", NULL};
+static const char *const param_keys[] = {
+    "radii", "amenity_margin", "basisvoorzieningen", "zorggeschikt", NULL};
+static const char *const zorg_keys[] = {"netto_factor",
+                                        "lift_min_woonlagen",
+                                        "lift_vanaf_bouwjaar",
+                                        "eengezins_vanaf_bouwjaar",
+                                        "eengezins_min_oppervlakte",
+                                        NULL};
 static const char *const scoring_keys[] = {
     "themes", "reference", "min_woningen", "min_inwoners", "sensitivity", NULL};
 static const char *const sensitivity_keys[] = {
@@ -217,6 +225,88 @@ static ws_status parse_radii(ws_project *p, const ws_ynode *params) {
     return WS_OK;
 }
 
+/* A category name as the layer definitions allow it (it becomes part of a
+ * column name): lower case letters, digits and '_'. */
+static bool category_name(const char *s) {
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_'))
+            return false;
+    return true;
+}
+
+static ws_status parse_basis(ws_project *p, const ws_ynode *params) {
+    const ws_ynode *b = ws__ymap_get(params, "basisvoorzieningen");
+    if (!b)
+        return WS_OK;
+    size_t n = 0;
+    ws_status st = ws__yget_strlist(p->ctx, p->doc, params,
+                                    "basisvoorzieningen", false, &p->basis, &n);
+    if (st != WS_OK)
+        return st;
+    if (n == 0 || n > WS_MAX_BASISVOORZIENINGEN)
+        return ws__yerror(p->ctx, p->doc, b, WS_ERR_FORMAT,
+                          "basisvoorzieningen must list 1 to %d voorzieningen "
+                          "categories",
+                          WS_MAX_BASISVOORZIENINGEN);
+    for (size_t i = 0; i < n; i++)
+        if (!category_name(p->basis[i]))
+            return ws__yerror(p->ctx, p->doc,
+                              b->kind == WS_Y_SEQ ? b->items[i] : b,
+                              WS_ERR_FORMAT,
+                              "basisvoorzieningen: '%s' is not a category name "
+                              "(lower case letters, digits and '_', e.g. "
+                              "huisarts)",
+                              p->basis[i]);
+    p->opt.aggregate.basisvoorzieningen = p->basis;
+    p->opt.aggregate.n_basisvoorzieningen = n;
+    return WS_OK;
+}
+
+/* A whole number in [min, max]; `*out` keeps its value when absent. */
+static ws_status get_int(ws_project *p, const ws_ynode *map, const char *key,
+                         int min, int max, int *out) {
+    double v = *out;
+    ws_status st =
+        ws__yget_double(p->ctx, p->doc, map, key, false, min, max, &v);
+    if (st == WS_OK && v != floor(v))
+        return ws__yerror(p->ctx, p->doc, ws__ymap_get(map, key), WS_ERR_FORMAT,
+                          "'%s' must be a whole number, not %g", key, v);
+    *out = (int)v;
+    return st;
+}
+
+/* parameters.zorggeschikt: the thresholds of the zorggeschiktheid proxy
+ * (ranges as in ws__zorggeschikt_check, src/aggregate/aggregate_pand.c). */
+static ws_status parse_zorggeschikt(ws_project *p, const ws_ynode *params) {
+    const ws_ynode *z = ws__ymap_get(params, "zorggeschikt");
+    if (!z)
+        return WS_OK;
+    ws_zorggeschikt_options *o = &p->opt.aggregate.zorggeschikt;
+    ws_status st;
+    if ((st = ws__yexpect(p->ctx, p->doc, z, WS_Y_MAP, "zorggeschikt")) ||
+        (st = ws__ycheck_keys(p->ctx, p->doc, z, zorg_keys)) ||
+        (st = ws__yget_double(p->ctx, p->doc, z, "netto_factor", false, 0, 1,
+                              &o->netto_factor)) ||
+        (st = get_int(p, z, "lift_min_woonlagen", 1, 100,
+                      &o->lift_min_woonlagen)) ||
+        (st = get_int(p, z, "lift_vanaf_bouwjaar", 1000, 2100,
+                      &o->lift_vanaf_bouwjaar)) ||
+        (st = get_int(p, z, "eengezins_vanaf_bouwjaar", 1000, 2100,
+                      &o->eengezins_vanaf_bouwjaar)) ||
+        (st = ws__yget_double(p->ctx, p->doc, z, "eengezins_min_oppervlakte",
+                              false, 0, 10000, &o->eengezins_min_oppervlakte)))
+        return st;
+    if (!(o->netto_factor > 0))
+        return ws__yerror(p->ctx, p->doc, ws__ymap_get(z, "netto_factor"),
+                          WS_ERR_FORMAT,
+                          "'netto_factor' must be larger than 0 (usable floor "
+                          "area per m² of footprint per woonlaag, e.g. 0.8)");
+    return WS_OK;
+}
+
 static ws_status parse_parameters(ws_project *p, const ws_ynode *root) {
     const ws_ynode *pm = ws__ymap_get(root, "parameters");
     if (!pm)
@@ -229,6 +319,10 @@ static ws_status parse_parameters(ws_project *p, const ws_ynode *root) {
     if (st == WS_OK)
         st = ws__yget_double(p->ctx, p->doc, pm, "amenity_margin", false, 0,
                              100000, &p->opt.load.amenity_margin);
+    if (st == WS_OK)
+        st = parse_basis(p, pm);
+    if (st == WS_OK)
+        st = parse_zorggeschikt(p, pm);
     return st;
 }
 
@@ -686,6 +780,7 @@ void ws_project_free(ws_project *p) {
     ws__free(ctx, p->voorz);
     ws__free(ctx, p->kern);
     ws__free(ctx, (void *)p->gemeenten);
+    ws__free(ctx, (void *)p->basis);
     ws__free(ctx, p->dir);
     ws__free(ctx, p->out_dir);
     ws__free(ctx, p->gpkg_name);

@@ -4,7 +4,8 @@
  * definition and ws__is_dwelling). The rules are pushed down to GDAL as an
  * attribute filter where the driver allows, and checked again per row.
  * BAG's placeholders become unknown: oppervlakte 1 (or less) and bouwjaar
- * 9999. For the LVBAG extract the bouwjaar comes from the pand (pandRef).
+ * 9999. The pand footprints (and, for the LVBAG extract, the bouwjaar) come
+ * from the pand layer of the same file (load_pand.c).
  *
  * Rows are read column-wise through OGR's Arrow stream (GDAL >= 3.6) with
  * only the needed fields, the attribute filter still pushed down; the
@@ -35,27 +36,10 @@ typedef struct bag_fields {
 
 typedef struct bag_counts {
     size_t read, no_location, bad_coordinates, other_gemeente, outside_box;
+    /* rows in the layer before the filters, for the progress report: with a
+     * filter set, GeoPackage would count by reading the whole table */
+    GIntBig total;
 } bag_counts;
-
-/* Numeric part of a BAG identifier: "0221100000308452",
- * "NL.IMBAG.Pand.0221100000308452", "(1:0221100000308452)" ->
- * 221100000308452 (the last one when a list). 0 when none. */
-static uint64_t bag_id_number(const char *s) {
-    if (!s)
-        return 0;
-    size_t n = strlen(s);
-    while (n > 0 && !isdigit((unsigned char)s[n - 1])) /* "(1:…)" */
-        n--;
-    size_t start = n;
-    while (start > 0 && isdigit((unsigned char)s[start - 1]))
-        start--;
-    if (n - start == 0 || n - start > 19)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = start; i < n; i++)
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    return v;
-}
 
 static bool numeric_type(OGRFieldType t) {
     return t == OFTInteger || t == OFTInteger64 || t == OFTReal;
@@ -207,10 +191,6 @@ static float oppervlakte_of(OGRFeatureH feat, int idx) {
     return v > 1.0 && v < 1e6 ? (float)v : NAN;
 }
 
-static int16_t bouwjaar_of(double v) {
-    return v >= 1000 && v <= 2100 ? (int16_t)v : 0;
-}
-
 static ws_status point_of(ws_ctx *ctx, const ws_source *src, OGRFeatureH feat,
                           double *x, double *y, bool *has) {
     OGRGeometryH g = OGR_F_GetGeometryRef(feat);
@@ -238,7 +218,7 @@ static ws_status point_of(ws_ctx *ctx, const ws_source *src, OGRFeatureH feat,
 static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                                 const ws_layerdef *def, const bag_fields *f,
                                 const ws_selection *sel, bag_counts *cnt) {
-    GIntBig total = OGR_L_GetFeatureCount(src->layer, FALSE);
+    GIntBig total = cnt->total;
     OGRFeatureH feat;
     ws_status st = WS_OK;
     ws__gdal_begin(ctx);
@@ -272,10 +252,11 @@ static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                             : 0;
             uint64_t pand =
                 f->pand >= 0 && OGR_F_IsFieldSetAndNotNull(feat, f->pand)
-                    ? bag_id_number(OGR_F_GetFieldAsString(feat, f->pand))
+                    ? ws__bag_id_number(OGR_F_GetFieldAsString(feat, f->pand))
                     : 0;
-            st = ws__dataset_add_dwelling(
-                ds, x, y, oppervlakte_of(feat, f->opp), bouwjaar_of(bj), pand);
+            st =
+                ws__dataset_add_dwelling(ds, x, y, oppervlakte_of(feat, f->opp),
+                                         ws__bouwjaar_of(bj), pand);
         } else if (!keep) {
             ds->n_vbo_rejected++;
         }
@@ -555,12 +536,13 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
         const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
         double opp = co && !acol_null(co, i) ? acol_number(co, i) : NAN;
         double bj = cb && !acol_null(cb, i) ? acol_number(cb, i) : 0;
-        uint64_t pand = cp && !acol_null(cp, i)
-                            ? bag_id_number(acol_text(cp, i, text, sizeof text))
-                            : 0;
+        uint64_t pand =
+            cp && !acol_null(cp, i)
+                ? ws__bag_id_number(acol_text(cp, i, text, sizeof text))
+                : 0;
         ws_status st = ws__dataset_add_dwelling(
             ds, x, y, opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
-            bouwjaar_of(bj), pand);
+            ws__bouwjaar_of(bj), pand);
         if (st != WS_OK)
             return st;
     }
@@ -681,68 +663,12 @@ static ws_status transform_dwellings(ws_ctx *ctx, ws_dataset *ds,
         d->oppervlakte[out] = d->oppervlakte[i];
         d->bouwjaar[out] = d->bouwjaar[i];
         d->pand_id[out] = d->pand_id[i];
+        d->pand_opp[out] = d->pand_opp[i];
         d->buurt[out] = -1;
         out++;
     }
     d->n = out;
     return WS_OK;
-}
-
-/* LVBAG: the verblijfsobject has no bouwjaar; take the pand's. */
-static ws_status bouwjaar_from_panden(ws_ctx *ctx, ws_dataset *ds,
-                                      ws_source *src, const ws_layerdef *def) {
-    if (!def->pand_layers.n || ws__layerdef_field(def, "bouwjaar"))
-        return WS_OK;
-    OGRLayerH l = NULL;
-    for (size_t i = 0; !l && i < def->pand_layers.n; i++)
-        l = GDALDatasetGetLayerByName(src->ds, def->pand_layers.v[i]);
-    if (!l) {
-        ws__warn(ctx, "%s: no pand layer (%s) found; bouwjaar stays unknown",
-                 src->path, def->pand_layers.v[0]);
-        return WS_OK;
-    }
-    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(l);
-    int fid = OGR_FD_GetFieldIndex(fd, def->pand_id);
-    int fbj = OGR_FD_GetFieldIndex(fd, def->pand_bouwjaar);
-    if (fid < 0 || fbj < 0)
-        return ws__error(ctx, WS_ERR_DATA_NO_FIELD,
-                         "%s: layer '%s': field '%s' not found (bouwjaar of "
-                         "the pand)",
-                         src->path, OGR_L_GetName(l),
-                         fid < 0 ? def->pand_id : def->pand_bouwjaar);
-    ws_hash map;
-    if (ws__hash_init(&map, ctx, 1024, false) != WS_OK)
-        return WS_ERR_NOMEM;
-    int16_t *years = NULL;
-    size_t ny = 0, cap = 0;
-    ws_status st = WS_OK;
-    OGRFeatureH f;
-    OGR_L_ResetReading(l);
-    while (st == WS_OK && (f = OGR_L_GetNextFeature(l))) {
-        bool current = true;
-        for (size_t i = 0; i < def->pand_current.n; i++) {
-            int ci = OGR_FD_GetFieldIndex(fd, def->pand_current.v[i]);
-            if (ci >= 0 && OGR_F_IsFieldSetAndNotNull(f, ci))
-                current = false;
-        }
-        uint64_t id = bag_id_number(OGR_F_GetFieldAsString(f, fid));
-        if (current && id && OGR_F_IsFieldSetAndNotNull(f, fbj)) {
-            st = ws__reserve(ctx, (void **)&years, &cap, ny + 1, sizeof *years);
-            if (st == WS_OK)
-                years[ny] = bouwjaar_of(OGR_F_GetFieldAsDouble(f, fbj));
-            if (st == WS_OK)
-                st = ws__hash_put_u64(&map, id, ny++, NULL);
-        }
-        OGR_F_Destroy(f);
-    }
-    for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++) {
-        size_t k;
-        if (ds->dw.pand_id[i] && ws__hash_get_u64(&map, ds->dw.pand_id[i], &k))
-            ds->dw.bouwjaar[i] = years[k];
-    }
-    ws__hash_free(&map);
-    ws__free(ctx, years);
-    return st;
 }
 
 static void report_counts(ws_ctx *ctx, const ws_source *src,
@@ -772,6 +698,7 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (st == WS_OK)
         st = find_bag_fields(ctx, &src, def, &f);
     if (st == WS_OK) {
+        cnt.total = OGR_L_GetFeatureCount(src.layer, FALSE);
         push_filters(ctx, &src, def, &f, sel, extent);
         st = read_bag_rows(ctx, ds, &src, def, &f, sel, &cnt);
     }
@@ -783,8 +710,6 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                  "%s: layer '%s' has no gemeente field; dwellings are "
                  "selected by the bounding box of the selected buurten",
                  in->path, src.layer_name);
-    if (st == WS_OK)
-        st = bouwjaar_from_panden(ctx, ds, &src, def);
     if (st == WS_OK) {
         report_counts(ctx, &src, &cnt);
         st = ws__dataset_add_input(ds, "bag", in->path, src.layer_name,
@@ -801,6 +726,8 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                        "%s: layer '%s': no dwellings (verblijfsobjecten with "
                        "%s and a live status) in the selection",
                        in->path, src.layer_name, def->dwelling_use);
+    if (st == WS_OK)
+        st = ws__load_panden(ctx, ds, &src, def);
     ws__free(ctx, f.current);
     ws__source_close(&src);
     ws__layerdef_free(ctx, owned);

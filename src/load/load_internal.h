@@ -34,6 +34,7 @@ typedef struct ws_source {
     OGRSpatialReferenceH srs_rd;        /* owned */
     OGRSpatialReferenceH srs_assumed;   /* owned, when the layer had none */
     bool is_rd;
+    bool borrowed_ds; /* ds belongs to another source (ws__source_sibling) */
 } ws_source;
 
 /* Open a vector file read-only. Missing file, unreadable file and files
@@ -50,6 +51,13 @@ ws_status ws__source_pick_layer(ws_ctx *ctx, ws_source *src,
 ws_status ws__source_prepare_crs(ws_ctx *ctx, ws_source *src,
                                  const char *assumed_crs);
 void ws__source_close(ws_source *src);
+/* Another layer of an opened source (the pand layer beside the
+ * verblijfsobjecten) with its own transformation to RD New; it shares the
+ * parent's GDAL dataset, which ws__source_close on it leaves open. The
+ * parent must outlive it. */
+ws_status ws__source_sibling(ws_ctx *ctx, const ws_source *parent,
+                             OGRLayerH layer, const char *assumed_crs,
+                             ws_source *out);
 /* Field index, or -1. Case-insensitive, like OGR. */
 int ws__source_field(const ws_source *src, const char *name);
 /* Field index; error WS_ERR_DATA_NO_FIELD naming file, layer, field and
@@ -97,5 +105,17 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                        const ws_bbox *extent);
 ws_status ws__load_amenities(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                              const ws_layerdefs *defs, const ws_bbox *area);
+/* The footprints (and, when the definition takes the bouwjaar from the pand,
+ * the bouwjaar) of the panden the loaded dwellings refer to, from the pand
+ * layer of the BAG source `vbo` (see load_pand.c). */
+ws_status ws__load_panden(ws_ctx *ctx, ws_dataset *ds, const ws_source *vbo,
+                          const ws_layerdef *def);
+
+/* Numeric part of a BAG identifier: "0221100000308452",
+ * "NL.IMBAG.Pand.0221100000308452", "(1:0221100000308452)" ->
+ * 221100000308452 (the last one when a list). 0 when none. */
+uint64_t ws__bag_id_number(const char *s);
+/* A bouwjaar as stored: 1000–2100, else 0 (unknown; BAG uses 9999). */
+int16_t ws__bouwjaar_of(double v);
 
 #endif /* WS_LOAD_INTERNAL_H */

@@ -111,7 +111,7 @@ static void reset_crs(ws_source *src) {
 
 void ws__source_close(ws_source *src) {
     reset_crs(src);
-    if (src->ds)
+    if (src->ds && !src->borrowed_ds)
         GDALClose(src->ds);
     memset(src, 0, sizeof *src);
 }
@@ -167,6 +167,17 @@ ws_status ws__source_pick_layer(ws_ctx *ctx, ws_source *src,
                      "%s: none of the expected layers found (layers: %s); "
                      "name one with FILE:LAYER",
                      src->path, names);
+}
+
+ws_status ws__source_sibling(ws_ctx *ctx, const ws_source *parent,
+                             OGRLayerH layer, const char *assumed_crs,
+                             ws_source *out) {
+    memset(out, 0, sizeof *out);
+    out->path = parent->path;
+    out->ds = parent->ds;
+    out->borrowed_ds = true;
+    use_layer(out, layer);
+    return ws__source_prepare_crs(ctx, out, assumed_crs);
 }
 
 int ws__source_field(const ws_source *src, const char *name) {

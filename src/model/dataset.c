@@ -63,6 +63,7 @@ void ws_dataset_free(ws_dataset *ds) {
     ws__free(ctx, ds->dw.oppervlakte);
     ws__free(ctx, ds->dw.bouwjaar);
     ws__free(ctx, ds->dw.pand_id);
+    ws__free(ctx, ds->dw.pand_opp);
     ws__free(ctx, ds->dw.buurt);
     ws__free(ctx, ds->am.x);
     ws__free(ctx, ds->am.y);
@@ -111,6 +112,7 @@ static ws_status dwellings_reserve(ws_ctx *ctx, ws__dwellings *d, size_t need) {
     WS_GROW_(oppervlakte);
     WS_GROW_(bouwjaar);
     WS_GROW_(pand_id);
+    WS_GROW_(pand_opp);
     WS_GROW_(buurt);
     d->cap = cap;
     return WS_OK;
@@ -127,6 +129,7 @@ ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
     d->oppervlakte[d->n] = opp;
     d->bouwjaar[d->n] = bouwjaar;
     d->pand_id[d->n] = pand_id;
+    d->pand_opp[d->n] = NAN; /* filled from the pand layer, if any */
     d->buurt[d->n] = -1;
     d->n++;
     return WS_OK;

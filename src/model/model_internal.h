@@ -87,7 +87,8 @@ typedef struct ws__dwellings {
     float *oppervlakte; /* m²; NaN unknown (NULL, <= 1 placeholder) */
     int16_t *bouwjaar;  /* 0 unknown (NULL, 9999) */
     uint64_t *pand_id;  /* numeric part of the pand identificatie; 0 unknown */
-    int32_t *buurt;     /* row in the buurt level; -1 outside every buurt */
+    float *pand_opp; /* footprint (m²) of the dwelling's pand; NaN unknown */
+    int32_t *buurt;  /* row in the buurt level; -1 outside every buurt */
 } ws__dwellings;
 
 /* --- voorzieningen -------------------------------------------------------- */

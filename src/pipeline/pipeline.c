@@ -123,6 +123,18 @@ static void config_hash(ws_ctx *ctx, const ws_pipeline_options *o,
         h = fnv_str(h, o->load.gemeenten[i]);
     h = fnv(h, &o->load.amenity_margin, sizeof o->load.amenity_margin);
     h = fnv(h, o->aggregate.radii, o->aggregate.n_radii * sizeof(double));
+    for (size_t i = 0; i < o->aggregate.n_basisvoorzieningen &&
+                       o->aggregate.basisvoorzieningen;
+         i++)
+        h = fnv_str(h, o->aggregate.basisvoorzieningen[i]);
+    const ws_zorggeschikt_options *z = &o->aggregate.zorggeschikt;
+    h = fnv(h, &z->netto_factor, sizeof z->netto_factor);
+    h = fnv(h, &z->lift_min_woonlagen, sizeof z->lift_min_woonlagen);
+    h = fnv(h, &z->lift_vanaf_bouwjaar, sizeof z->lift_vanaf_bouwjaar);
+    h = fnv(h, &z->eengezins_vanaf_bouwjaar,
+            sizeof z->eengezins_vanaf_bouwjaar);
+    h = fnv(h, &z->eengezins_min_oppervlakte,
+            sizeof z->eengezins_min_oppervlakte);
     h = fnv(h, &o->access.metric, sizeof o->access.metric);
     h = fnv_layers(ctx, h, o->score.themes_dir);
     h = fnv(h, &o->score.reference, sizeof o->score.reference);

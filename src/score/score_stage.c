@@ -41,6 +41,22 @@ static const char *closest_column(const ws_dataset *ds, const char *name) {
     return best;
 }
 
+/* A "…_binnen_500m" column exists only when 500 is one of the radii. */
+static const char *radius_hint(const ws__scorer *s, const char *name) {
+    static char hint[160];
+    size_t n = strlen(name);
+    hint[0] = '\0';
+    if (!strstr(name, "_binnen_") || n < 2 || name[n - 1] != 'm')
+        return hint;
+    for (size_t i = 0; i < s->ds->nparams; i++)
+        if (strcmp(s->ds->params[i].key, "stralen_m") == 0)
+            snprintf(hint, sizeof hint,
+                     "; such a column needs its radius in parameters.radii "
+                     "(now %s m)",
+                     s->ds->params[i].value);
+    return hint;
+}
+
 /* A name that is no indicator and no column: a typo of a column is an
  * error; a column that simply is not in these inputs (e.g. no CBS
  * statistics) leaves the indicator without values, listed in one warning. */
@@ -52,8 +68,8 @@ static ws_status check_ref(ws__scorer *s, const ws_expr *e,
     if (near)
         return ws__yerror(s->ctx, e->doc, e->node, WS_ERR_DATA_NO_FIELD,
                           "indicator '%s': no column '%s' in the data (did "
-                          "you mean '%s'?)",
-                          ind->name, e->name, near);
+                          "you mean '%s'?)%s",
+                          ind->name, e->name, near, radius_hint(s, e->name));
     if (s->first)
         ws__info(s->ctx,
                  "%s:%zu:%zu: indicator '%s': column '%s' is in none of the "

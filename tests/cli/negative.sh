@@ -28,7 +28,8 @@ cases=(missing_file directory_as_input non_spatial zero_byte truncated_gpkg
        csv_bad_number osm_garbage definition_syntax_error definition_wrong_kind
        kerncijfers_unrecognised output_is_directory radii_not_ascending
        buurten_as_lines voorzieningen_as_lines negative_margin
-       project_absurd_radius)
+       project_absurd_radius ok_no_pand_layer pand_without_identificatie
+       pand_as_points project_zorggeschikt_typo)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -372,6 +373,37 @@ project_absurd_radius)
   printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n  buurten: buurten.geojson\nparameters:\n  radii: [500, 1e9]\n' > in/p.yaml
   run run --layers "$layers" in/p.yaml -o out
   expect 3 "in/p.yaml:6:16: radius must be a distance in metres between 0 and 100000"; expect_no_output ;;
+ok_no_pand_layer)
+  # a BAG file without pand layer: one warning, the woonlagen and
+  # zorggeschikt columns empty (missing), never 0; the rest as usual
+  score "${base_args[@]}" -o out/o.gpkg --csv out
+  [ "$rc" -eq 0 ] || fail "exit code $rc, expected 0"
+  [ "$(grep -c "no pand layer ('pand') found" err.txt)" -eq 1 ] || fail "not warned exactly once"
+  for col in woonlagen_gemiddeld woningen_zorggeschikt aandeel_zorggeschikt; do
+    c=$(head -1 out/o_buurten.csv | tr ',' '\n' | grep -nx "$col" | cut -d: -f1)
+    [ -n "$c" ] || fail "no column $col"
+    vals=$(tail -n +2 out/o_buurten.csv | tr -d '\r' | cut -d, -f"$c" | sort -u)
+    [ -z "$vals" ] || fail "$col not empty: $vals"
+  done
+  # listed with their reason: 3 buurten + 2 wijken + 2 gemeenten + regio
+  n=$(ogrinfo -q -sql "SELECT count(*) AS n FROM ontbrekende_waarden WHERE kolom = 'aandeel_zorggeschikt' AND reden = 'onbekend_in_bag'" out/o.gpkg | grep -o 'n (Integer) = [0-9]*')
+  [ "$n" = "n (Integer) = 8" ] || fail "ontbrekende_waarden: $n" ;;
+pand_without_identificatie)
+  ogr2ogr -q -f GPKG in/b.gpkg in/bag.geojson -nln verblijfsobject
+  ogr2ogr -q -update in/b.gpkg in/bag.geojson -nln pand -dialect SQLite \
+    -sql "SELECT pand_identificatie AS pandid, ST_Buffer(geometry, 5) AS geometry FROM verblijfsobject"
+  score --bag in/b.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b.gpkg: layer 'pand': field 'identificatie' not found \(needed for the identificatie of a pand\)"; expect_no_output ;;
+pand_as_points)
+  ogr2ogr -q -f GPKG in/b.gpkg in/bag.geojson -nln verblijfsobject
+  ogr2ogr -q -update in/b.gpkg in/bag.geojson -nln pand -dialect SQLite \
+    -sql "SELECT pand_identificatie AS identificatie, geometry FROM verblijfsobject"
+  score --bag in/b.gpkg --buurten in/buurten.geojson --voorzieningen in/voorzieningen.csv -o out/o.gpkg
+  expect 4 "in/b.gpkg: layer 'pand': feature [0-9]+ has a Point geometry, expected a polygon \(the footprint of a pand\)"; expect_no_output ;;
+project_zorggeschikt_typo)
+  printf 'wijkscan: 1\ninputs:\n  bag: bag.geojson\n  buurten: buurten.geojson\nparameters:\n  zorggeschikt:\n    lift_min_woonlaag: 4\n' > in/p.yaml
+  run run --layers "$layers" in/p.yaml -o out
+  expect 3 "in/p.yaml:7:5: unknown key 'lift_min_woonlaag' \(did you mean 'lift_min_woonlagen'\?\)"; expect_no_output ;;
 *)
   echo "unknown case $case"; exit 1 ;;
 esac

@@ -148,10 +148,15 @@ static void test_bag_light(void **state) {
     }
     assert_null(ws__layerdef_field(d, "naam"));
     assert_null(ws__layerdef_field(d, "Status")); /* exact names */
-    /* no history in bag-light: no "current" fields, no pand layer */
+    /* no history in bag-light: no "current" fields; the pand layer gives
+     * the footprints, the bouwjaar is on the verblijfsobject already */
     assert_int_equal(d->current.n, 0);
-    assert_int_equal(d->pand_layers.n, 0);
-    assert_null(d->pand_id);
+    static const char *const pand_layers[] = {"pand", NULL};
+    assert_list(&d->pand_layers, pand_layers);
+    assert_string_equal(d->pand_id, "identificatie");
+    assert_null(d->pand_bouwjaar);
+    assert_null(d->pand_geometry); /* the layer's own geometry */
+    assert_int_equal(d->pand_current.n, 0);
     assert_null(d->driver);
     assert_null(d->crs);
     ws__layerdef_free(fx->ctx, d);
@@ -172,6 +177,7 @@ static void test_bag_lvbag(void **state) {
     assert_list(&d->pand_layers, pand_layers);
     assert_string_equal(d->pand_id, "identificatie");
     assert_string_equal(d->pand_bouwjaar, "oorspronkelijkBouwjaar");
+    assert_null(d->pand_geometry);
     assert_string_equal(ws__layerdef_field(d, "pand"), "pandRef");
     assert_null(ws__layerdef_field(d, "bouwjaar")); /* comes from the pand */
     assert_null(ws__layerdef_field(d, "gemeentecode"));
@@ -329,6 +335,34 @@ static void test_rename_written_definition(void **state) {
     ws__layerdef_free(fx->ctx, d);
 }
 
+/* A pand section with every key: NLExtract's PostGIS schema keeps the
+ * footprint in a geometry column named geovlak. */
+static void test_pand_written_definition(void **state) {
+    fixture *fx = *state;
+    const char *path = write_file(fx, "nlextract.yaml",
+                                  "kind: bag_verblijfsobject\n"
+                                  "match: [identificatie]\n"
+                                  "fields: {gebruiksdoel: g, status: s}\n"
+                                  "dwelling: {gebruiksdoel: woonfunctie, "
+                                  "status: [x]}\n"
+                                  "pand:\n"
+                                  "  layers: [pandactueelbestaand, pand]\n"
+                                  "  identificatie: identificatie\n"
+                                  "  bouwjaar: bouwjaar\n"
+                                  "  geometrie: geovlak\n"
+                                  "  current: einddatumtijdvakgeldigheid\n");
+    ws_layerdef *d = NULL;
+    assert_int_equal(ws__layerdef_load(fx->ctx, path, &d), WS_OK);
+    static const char *const layers[] = {"pandactueelbestaand", "pand", NULL};
+    assert_list(&d->pand_layers, layers);
+    assert_string_equal(d->pand_id, "identificatie");
+    assert_string_equal(d->pand_bouwjaar, "bouwjaar");
+    assert_string_equal(d->pand_geometry, "geovlak");
+    static const char *const current[] = {"einddatumtijdvakgeldigheid", NULL};
+    assert_list(&d->pand_current, current);
+    ws__layerdef_free(fx->ctx, d);
+}
+
 /* --- broken definitions ----------------------------------------------------
  */
 
@@ -403,12 +437,44 @@ static const broken_case broken_cases[] = {
      BAG_HEAD "fields: {gebruiksdoel: g, status: s}\n"
               "gemeentecode_format: digits5\n" DWELLING,
      WS_ERR_FORMAT, ":4:22: ", "gemeentecode_format must be 'digits4' or 'GM'"},
-    {"pand_no_bouwjaar.yaml",
+    {"pand_no_bouwjaar.yaml", /* neither the VBO nor the pand has one */
      BAG_HEAD "fields: {gebruiksdoel: g, status: s}\n" DWELLING
               "pand:\n"            /* 5 */
               "  layers: [pand]\n" /* 6: the mapping */
               "  identificatie: identificatie\n",
-     WS_ERR_FORMAT, ":6:3: ", "missing required key 'bouwjaar'"},
+     WS_ERR_FORMAT,
+     ":6:3: ", "pand: 'bouwjaar' is required when fields: has no 'bouwjaar'"},
+    {"pand_bouwjaar_twice.yaml",
+     BAG_HEAD
+     "fields: {gebruiksdoel: g, status: s, bouwjaar: bouwjaar}\n" DWELLING
+     "pand:\n"
+     "  layers: [pand]\n"
+     "  identificatie: identificatie\n"
+     "  bouwjaar: bouwjaar\n", /* 8; the value at col 13 */
+     WS_ERR_FORMAT, ":8:13: ", "pand: 'bouwjaar' given twice"},
+    {"pand_key_typo.yaml",
+     BAG_HEAD "fields: {gebruiksdoel: g, status: s, bouwjaar: b}\n" DWELLING
+              "pand:\n"
+              "  layers: [pand]\n"
+              "  identificatie: identificatie\n"
+              "  geometry: geovlak\n", /* 8 */
+     WS_ERR_FORMAT,
+     ":8:3: ", "unknown key 'geometry' (did you mean 'geometrie'?)"},
+    {"pand_no_layers.yaml",
+     BAG_HEAD "fields: {gebruiksdoel: g, status: s, bouwjaar: b}\n" DWELLING
+              "pand:\n"
+              "  identificatie: identificatie\n", /* the mapping: 6:3 */
+     WS_ERR_FORMAT, ":6:3: ", "missing required key 'layers'"},
+    {"pand_empty_layers.yaml",
+     BAG_HEAD "fields: {gebruiksdoel: g, status: s, bouwjaar: b}\n" DWELLING
+              "pand:\n"
+              "  layers: []\n" /* '[' at 6:11 */
+              "  identificatie: identificatie\n",
+     WS_ERR_FORMAT, ":6:11: ", "pand: 'layers' lists no layer"},
+    {"pand_scalar.yaml",
+     BAG_HEAD "fields: {gebruiksdoel: g, status: s, bouwjaar: b}\n" DWELLING
+              "pand: pand\n", /* 5:7 */
+     WS_ERR_FORMAT, ":5:7: ", "expected a mapping (pand layer), found a value"},
     {"category_caps.yaml",
      "kind: voorzieningen\n"
      "match: [categorie]\n"
@@ -591,6 +657,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_regions_and_amenities, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rename_camel_to_snake, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_pand_written_definition, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rename_written_definition, setup,
                                         teardown),

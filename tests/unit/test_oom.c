@@ -2,7 +2,9 @@
  * fails the N-th allocation, for N = 0, 1, 2, … until the run succeeds.
  * The run includes theme scores and a short sensitivity analysis.
  * Every failure must end in WS_ERR_NOMEM (never a crash or another error),
- * and every block wijkscan allocated must be freed again. */
+ * and every block wijkscan allocated must be freed again. Two runs: the
+ * small CLI set (a BAG file without pand layer), and the integration case
+ * zorggeschikt, whose BAG source has a pand layer (footprints, woonlagen). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,18 +21,25 @@
 #include "ws_test.h"
 
 #define DATA WS_TEST_DATA_DIR "/cli/"
+#define ZORG WS_SOURCE_DIR "/tests/integration/zorggeschikt/input/"
 
-static void fill_options(ws_pipeline_options *o, ws_input *voorz) {
+typedef struct walk_input {
+    const char *bag, *buurten, *voorzieningen;
+    size_t dwellings;
+} walk_input;
+
+static void fill_options(ws_pipeline_options *o, ws_input *voorz,
+                         const walk_input *in) {
     ws_pipeline_options_init(o);
     o->load.layers_dir = WS_SOURCE_DIR "/layers";
     /* theme scores and the sensitivity analysis take part too */
     o->score.themes_dir = WS_SOURCE_DIR "/layers/themes";
     o->run_sensitivity = true;
     o->sensitivity.runs = 3;
-    o->load.bag.path = DATA "bag.geojson";
-    o->load.buurten.path = DATA "buurten.geojson";
+    o->load.bag.path = in->bag;
+    o->load.buurten.path = in->buurten;
     memset(voorz, 0, sizeof *voorz);
-    voorz->path = DATA "voorzieningen.csv";
+    voorz->path = in->voorzieningen;
     o->load.voorzieningen = voorz;
     o->load.n_voorzieningen = 1;
 }
@@ -59,11 +68,10 @@ static void remove_outputs(const char *dir) {
     }
 }
 
-static void every_allocation_can_fail(void **state) {
-    ws_test_dir *fx = *state;
+static void walk(ws_test_dir *fx, const walk_input *in) {
     ws_pipeline_options o;
     ws_input voorz;
-    fill_options(&o, &voorz);
+    fill_options(&o, &voorz, in);
     char gpkg[256];
     snprintf(gpkg, sizeof gpkg, "%s/o.gpkg", fx->dir);
     o.output.gpkg_path = gpkg;
@@ -82,7 +90,7 @@ static void every_allocation_can_fail(void **state) {
         ws_status st = ws_pipeline_run(ctx, &o, NULL, &ds);
         if (st == WS_OK) {
             done = true;
-            assert_int_equal(ws_dataset_dwelling_count(ds), 3);
+            assert_int_equal(ws_dataset_dwelling_count(ds), in->dwellings);
             assert_int_equal(count_files(fx->dir), 5);
             remove_outputs(fx->dir);
             ws_dataset_free(ds);
@@ -102,9 +110,22 @@ static void every_allocation_can_fail(void **state) {
         assert_int_equal(fa.live, 0);
     }
     assert_true(done);
-    print_message("a full run needs %ld allocations; each one failed in turn "
-                  "gave WS_ERR_NOMEM without a leak\n",
-                  n - 1);
+    print_message("%s: a full run needs %ld allocations; each one failed in "
+                  "turn gave WS_ERR_NOMEM without a leak\n",
+                  in->bag, n - 1);
+}
+
+static const walk_input cli_input = {DATA "bag.geojson", DATA "buurten.geojson",
+                                     DATA "voorzieningen.csv", 3};
+
+static void every_allocation_can_fail(void **state) {
+    walk(*state, &cli_input);
+}
+
+static void every_allocation_can_fail_with_panden(void **state) {
+    static const walk_input zorg = {ZORG "bag.vrt", ZORG "buurten.geojson",
+                                    ZORG "voorzieningen.geojson", 15};
+    walk(*state, &zorg);
 }
 
 /* The same for a map: the GeoPackage of a normal run, then every
@@ -114,7 +135,7 @@ static void every_map_allocation_can_fail(void **state) {
     ws_test_dir *fx = *state;
     ws_pipeline_options o;
     ws_input voorz;
-    fill_options(&o, &voorz);
+    fill_options(&o, &voorz, &cli_input);
     char gpkg[256];
     snprintf(gpkg, sizeof gpkg, "%s/o.gpkg", fx->dir);
     o.output.gpkg_path = gpkg;
@@ -168,6 +189,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(
             every_allocation_can_fail, ws_test_setup_dir, ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(every_map_allocation_can_fail,
+                                        ws_test_setup_dir,
+                                        ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(every_allocation_can_fail_with_panden,
                                         ws_test_setup_dir,
                                         ws_test_teardown_dir),
     };

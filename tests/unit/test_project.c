@@ -91,6 +91,15 @@ static void test_valid_project(void **state) {
     assert_true(o->aggregate.radii[0] == 500.0);
     assert_true(o->aggregate.radii[1] == 1000.0);
     assert_true(o->load.amenity_margin == 10000.0);
+    assert_int_equal(o->aggregate.n_basisvoorzieningen, 3);
+    assert_string_equal(o->aggregate.basisvoorzieningen[0], "huisarts");
+    assert_string_equal(o->aggregate.basisvoorzieningen[1], "apotheek");
+    assert_string_equal(o->aggregate.basisvoorzieningen[2], "supermarkt");
+    assert_true(o->aggregate.zorggeschikt.netto_factor == 0.8);
+    assert_int_equal(o->aggregate.zorggeschikt.lift_min_woonlagen, 4);
+    assert_int_equal(o->aggregate.zorggeschikt.lift_vanaf_bouwjaar, 1965);
+    assert_int_equal(o->aggregate.zorggeschikt.eengezins_vanaf_bouwjaar, 1975);
+    assert_true(o->aggregate.zorggeschikt.eengezins_min_oppervlakte == 90.0);
     assert_string_equal(o->load.layers_dir, "/opt/layers");
     /* output: "output" under the project's directory, CSV on */
     assert_string_equal(ws_project_output_dir(p), in_dir(fx, "output"));
@@ -129,6 +138,13 @@ static void test_valid_project_options(void **state) {
                    "parameters:\n"
                    "  radii: [250, 500, 1000]\n"
                    "  amenity_margin: 2500\n"
+                   "  basisvoorzieningen: [huisarts, supermarkt]\n"
+                   "  zorggeschikt:\n"
+                   "    netto_factor: 0.75\n"
+                   "    lift_min_woonlagen: 5\n"
+                   "    lift_vanaf_bouwjaar: 1970\n"
+                   "    eengezins_vanaf_bouwjaar: 1980.0\n"
+                   "    eengezins_min_oppervlakte: 100\n"
                    "output:\n"
                    "  dir: uit\n"
                    "  csv: false\n"
@@ -154,6 +170,15 @@ static void test_valid_project_options(void **state) {
     assert_true(o->aggregate.radii[1] == 500.0);
     assert_true(o->aggregate.radii[2] == 1000.0);
     assert_true(o->load.amenity_margin == 2500.0);
+    assert_int_equal(o->aggregate.n_basisvoorzieningen, 2);
+    assert_string_equal(o->aggregate.basisvoorzieningen[0], "huisarts");
+    assert_string_equal(o->aggregate.basisvoorzieningen[1], "supermarkt");
+    const ws_zorggeschikt_options *z = &o->aggregate.zorggeschikt;
+    assert_true(z->netto_factor == 0.75);
+    assert_int_equal(z->lift_min_woonlagen, 5);
+    assert_int_equal(z->lift_vanaf_bouwjaar, 1970);
+    assert_int_equal(z->eengezins_vanaf_bouwjaar, 1980); /* 1980.0 is whole */
+    assert_true(z->eengezins_min_oppervlakte == 100.0);
     assert_string_equal(ws_project_output_dir(p), in_dir(fx, "uit"));
     assert_string_equal(o->output.gpkg_path, in_dir(fx, "uit/wijkscan.gpkg"));
     assert_null(o->output.csv_dir); /* csv: false */
@@ -169,12 +194,20 @@ static void test_valid_project_options(void **state) {
     path = write_file(fx, "p3.yaml",
                       "wijkscan: 1\n"
                       "inputs: {bag: a.gpkg, buurten: b.gpkg}\n"
-                      "parameters: {radii: 750}\n"
+                      "parameters: {radii: 750, basisvoorzieningen: "
+                      "apotheek,\n"
+                      "             zorggeschikt: {netto_factor: 1}}\n"
                       "output: {dir: /tmp/absoluut}\n");
     assert_int_equal(ws_project_load(fx->ctx, path, "/l", &p), WS_OK);
     o = ws_project_options(p);
     assert_int_equal(o->aggregate.n_radii, 1);
     assert_true(o->aggregate.radii[0] == 750.0);
+    /* one basisvoorziening as a single value; the other zorggeschikt
+     * parameters keep their defaults */
+    assert_int_equal(o->aggregate.n_basisvoorzieningen, 1);
+    assert_string_equal(o->aggregate.basisvoorzieningen[0], "apotheek");
+    assert_true(o->aggregate.zorggeschikt.netto_factor == 1.0);
+    assert_int_equal(o->aggregate.zorggeschikt.lift_min_woonlagen, 4);
     assert_string_equal(ws_project_output_dir(p), "/tmp/absoluut");
     assert_string_equal(o->output.gpkg_path, "/tmp/absoluut/wijkscan.gpkg");
     ws_project_free(p);
@@ -289,6 +322,69 @@ static const broken_case broken_cases[] = {
      "wijkscan: 1\n" INPUTS "parameters:\n"
      "  radius: [500]\n",
      WS_ERR_FORMAT, ":4:3: ", "unknown key 'radius' (did you mean 'radii'?)"},
+    {"zorg_key.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    netto_factr: 0.7\n",
+     WS_ERR_FORMAT,
+     ":5:5: ", "unknown key 'netto_factr' (did you mean 'netto_factor'?)"},
+    {"zorg_netto_zero.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    netto_factor: 0\n", /* "    netto_factor: " is 18 characters */
+     WS_ERR_FORMAT, ":5:19: ", "'netto_factor' must be larger than 0"},
+    {"zorg_netto_big.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    netto_factor: 1.2\n",
+     WS_ERR_FORMAT,
+     ":5:19: ", "'netto_factor' must lie between 0 and 1, not 1.2"},
+    {"zorg_lagen_fraction.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    lift_min_woonlagen: 3.5\n", /* the value at column 25 */
+     WS_ERR_FORMAT,
+     ":5:25: ", "'lift_min_woonlagen' must be a whole number, not 3.5"},
+    {"zorg_year_word.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    lift_vanaf_bouwjaar: zestig\n", /* the value at column 26 */
+     WS_ERR_FORMAT,
+     ":5:26: ", "'lift_vanaf_bouwjaar' must be a number, not 'zestig'"},
+    {"zorg_year_future.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt:\n"
+     "    eengezins_vanaf_bouwjaar: 2200\n", /* the value at column 31 */
+     WS_ERR_FORMAT, ":5:31: ",
+     "'eengezins_vanaf_bouwjaar' must lie between 1000 and 2100, not 2200"},
+    {"zorg_list.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  zorggeschikt: [0.8]\n", /* '[' at column 17 */
+     WS_ERR_FORMAT,
+     ":4:17: ", "expected a mapping (zorggeschikt), found a list"},
+    {"basis_empty.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  basisvoorzieningen: []\n", /* '[' at column 23 */
+     WS_ERR_FORMAT, ":4:23: ", "basisvoorzieningen must list 1 to 8"},
+    {"basis_nine.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  basisvoorzieningen: [a, b, c, d, e, f, g, h, i]\n",
+     WS_ERR_FORMAT, ":4:23: ", "basisvoorzieningen must list 1 to 8"},
+    {"basis_caps.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  basisvoorzieningen: [huisarts, Apotheek]\n", /* 'A' at column 34 */
+     WS_ERR_FORMAT,
+     ":4:34: ", "basisvoorzieningen: 'Apotheek' is not a category name"},
+    {"basis_map.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  basisvoorzieningen: {huisarts: 500}\n",
+     WS_ERR_FORMAT,
+     ":4:23: ", "'basisvoorzieningen' must be a value or a list of values"},
+    {"basis_key.yaml",
+     "wijkscan: 1\n" INPUTS "parameters:\n"
+     "  basisvoorziening: [huisarts]\n",
+     WS_ERR_FORMAT, ":4:3: ",
+     "unknown key 'basisvoorziening' (did you mean 'basisvoorzieningen'?)"},
     {"version2.yaml",
      "wijkscan: 2\n" INPUTS, /* "wijkscan: " is 10 characters */
      WS_ERR_FORMAT, ":1:11: ", "project format version '2' is not supported"},

@@ -5,11 +5,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "ws_test.h"
 
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
@@ -212,7 +215,12 @@ static void wfs_gemeenten_as_kerncijfers(void **state) {
  * "Verbouwing verblijfsobject", gebruiksdoel "(1:woonfunctie)", oppervlakte
  * 223, pandRef "(1:0221100000312938)". Voorkomen 5 is current but
  * "overige gebruiksfunctie". The current voorkomen of that pand has
- * oorspronkelijkBouwjaar 1585 (earlier ones: 9999, 1585, 1585). */
+ * oorspronkelijkBouwjaar 1585 (earlier ones: 9999, 1585, 1585) and a
+ * footprint of 186.75471449957 m² (earlier ones: 186.764713999291, twice,
+ * and 233.420718999398):
+ *   ogrinfo -dialect SQLite -sql "SELECT voorkomenIdentificatie,
+ *     eindGeldigheid, ST_Area(geom) FROM Pand WHERE identificatie =
+ *     '0221100000312938'" bag2_lvbag_extract_sample_0221_20200915.gpkg */
 static void lvbag_sample_through_the_pipeline(void **state) {
     fixture *f = *state;
     if (!have(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
@@ -233,6 +241,8 @@ static void lvbag_sample_through_the_pipeline(void **state) {
     assert_float_equal(ds->dw.oppervlakte[0], 223, 0);
     assert_int_equal(ds->dw.bouwjaar[0], 1585);
     assert_int_equal(ds->dw.pand_id[0], 221100000312938ULL);
+    /* footprints are kept as float: 7 significant digits */
+    assert_double_near(ds->dw.pand_opp[0], 186.75471449957, 186.8 * 1e-7);
     ws_join_options jo;
     ws_join_options_init(&jo);
     assert_int_equal(ws_join(f->ctx, ds, &jo), WS_OK);
@@ -240,6 +250,69 @@ static void lvbag_sample_through_the_pipeline(void **state) {
     assert_int_equal(ws_table_nrows(ws_dataset_level_ref(ds, WS_LEVEL_BUURT)),
                      11);
     ws_dataset_free(ds);
+}
+
+/* Footprints from the real Doesburg pand layer (LVBAG driver field names,
+ * read through the pand section of layers/bag_lvbag.yaml) for dwellings at a
+ * point on the surface of five real panden, and one dwelling whose pand is
+ * not in Doesburg. Expected areas and bouwjaren from the file itself:
+ *   ogrinfo -dialect SQLite -sql "SELECT identificatie, ST_Area(geom),
+ *     NumInteriorRings(geom), oorspronkelijkBouwjaar,
+ *     ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom))
+ *     FROM pand WHERE identificatie IN (...)"
+ *     doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg
+ * 315006: the largest pand with holes (2), 313311: one hole, 315004: the
+ * largest in use, 316013: the smallest in use, 312938: the pand of the LVBAG
+ * sample above (the same area as its current voorkomen there). Footprints
+ * are kept as float, so they agree to 7 significant digits. */
+static void doesburg_footprints(void **state) {
+    fixture *f = *state;
+    const char *path = REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg");
+    if (!have(path))
+        skip();
+    static const struct {
+        uint64_t id;
+        double x, y, area;
+        int bouwjaar;
+    } panden[] = {
+        {221100000315006ULL, 206730.83279526, 448150.548, 19434.1762889947,
+         1970},
+        {221100000313311ULL, 205890.159925186, 447635.721, 2585.6419130037,
+         2009},
+        {221100000315004ULL, 206477.809981193, 448160.024, 13648.3304585088,
+         1988},
+        {221100000316013ULL, 206589.8195, 448078.8005, 2.84818100009579, 2006},
+        {221100000312938ULL, 206338.63722836, 447532.411, 186.75471449957,
+         1585},
+        {999900000000001ULL, 206338.0, 447530.0, NAN, 0}, /* not in Doesburg */
+    };
+    const ws_layerdef *def = NULL;
+    for (size_t i = 0; i < f->defs.n; i++)
+        if (strstr(f->defs.defs[i]->path, "bag_lvbag.yaml"))
+            def = f->defs.defs[i];
+    assert_non_null(def);
+    size_t n = sizeof panden / sizeof panden[0];
+    for (size_t i = 0; i < n; i++) /* two dwellings in each pand */
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(ws__dataset_add_dwelling(f->ds, panden[i].x,
+                                                      panden[i].y, 80, 0,
+                                                      panden[i].id),
+                             WS_OK);
+    ws_source src;
+    assert_int_equal(ws__source_open(f->ctx, path, &src), WS_OK);
+    assert_int_equal(ws__source_pick_layer(f->ctx, &src, "pand", NULL), WS_OK);
+    ws_status st = ws__load_panden(f->ctx, f->ds, &src, def);
+    if (st != WS_OK)
+        fail_msg("%s", ws_ctx_errmsg(f->ctx));
+    for (size_t i = 0; i < 2 * n; i++) {
+        double want = panden[i / 2].area;
+        if (isnan(want))
+            assert_true(isnan(f->ds->dw.pand_opp[i]));
+        else
+            assert_double_near(f->ds->dw.pand_opp[i], want, want * 1e-7);
+        assert_int_equal(f->ds->dw.bouwjaar[i], panden[i / 2].bouwjaar);
+    }
+    ws__source_close(&src);
 }
 
 /* QuickOSM exports: 75 supermarkets (shop column), 92 of 113 school points
@@ -307,6 +380,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(lvbag_sample_through_the_pipeline,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(osm_quickosm_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(doesburg_footprints, setup, teardown),
         cmocka_unit_test_setup_teardown(doesburg_panden_are_not_dwellings,
                                         setup, teardown),
     };

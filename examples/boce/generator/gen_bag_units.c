@@ -3,11 +3,19 @@
  *
  * A buurt gets 1-3 dwelling clusters ("cores", Gaussian spread) plus a
  * scattered share (8-18 %, 40-55 % in rural buurten). Its dwellings are
- * planned as stacked panden (6-40 VBOs sharing a 12-20 x 15-40 m footprint) and
- * single-dwelling panden (5-7 x 8-10 m), then non-residential VBOs (own pand or
- * ground floor of a stacked pand) and woonfunctie VBOs with a non-live status
- * (own pand with a matching pand status). Exactly b->dwellings VBOs pass the
- * dwelling rule. Bouwjaar follows a building era per core.
+ * planned as stacked panden (6-40 VBOs) and single-dwelling panden, then
+ * non-residential VBOs (own pand or ground floor of a stacked pand) and
+ * woonfunctie VBOs with a non-live status (own pand with a matching pand
+ * status). Exactly b->dwellings VBOs pass the dwelling rule. Bouwjaar follows
+ * a building era per core.
+ *
+ * A dwelling pand's footprint follows from its floor area: the bouwjaar and
+ * the dwellings' oppervlakte are drawn first, then a number of woonlagen
+ * (eengezins: 1 for a bungalow, else 2; stacked: 2-3, 3-5 or 4-8 by size,
+ * at most 4 before 1965), and the footprint is the summed oppervlakte /
+ * (woonlagen x 0.72-0.92 usable floor area per m2 of footprint). So the
+ * woonlagen estimated back from BAG (oppervlakte / (footprint x 0.8)) come
+ * out near the drawn ones, as in real data.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -189,32 +197,99 @@ static int add_vbo(Model *m, int pi, GenRng *r, VboStatus st, unsigned fn,
     return 0;
 }
 
-static void footprint(const Unit *u, GenRng *r, int nonres_opp,
-                      PlaceSpec *spec) {
-    if (u->kind == UNIT_STACKED) {
-        spec->hw = rng_range(r, 6.0, 10.0);
-        spec->hl =
-            fmin(fmax(15.0 + 0.7 * u->n_dwellings + rng_range(r, -3, 3), 15.0),
-                 40.0) /
-            2;
-    } else if (u->kind == UNIT_NONRES) {
-        double w = fmin(
-            fmax(sqrt((double)nonres_opp) * rng_range(r, 0.7, 1.0), 4.0), 40.0);
-        spec->hw = w / 2;
-        spec->hl =
-            fmin(fmax(nonres_opp / w * rng_range(r, 0.9, 1.2), w), 60.0) / 2;
-    } else {
-        spec->hw = rng_range(r, 2.5, 3.5);
-        spec->hl = rng_range(r, 4.0, 5.0);
+/* What is drawn before a dwelling pand is placed: its bouwjaar and the
+ * oppervlakte of its dwellings (stacked panden hold at most 40). */
+#define MAX_UNIT_DWELLINGS 64
+typedef struct {
+    int bouwjaar;
+    int opp[MAX_UNIT_DWELLINGS];
+} UnitValues;
+
+/* Number of woonlagen of a dwelling pand. */
+static int unit_woonlagen(const Unit *u, const Buurt *b, int bouwjaar,
+                          GenRng *r) {
+    if (u->kind != UNIT_STACKED) { /* bungalows: gelijkvloers */
+        double p = b->kind == BUURT_RURAL ? 0.25 : 0.12;
+        return rng_chance(r, p) ? 1 : 2;
     }
+    int lo = u->n_dwellings <= 8 ? 2 : (u->n_dwellings <= 20 ? 3 : 4);
+    int hi = u->n_dwellings <= 8 ? 3 : (u->n_dwellings <= 20 ? 5 : 8);
+    if (bouwjaar < 1965 && hi > 4) /* older flats: portiekflats */
+        hi = 4, lo = lo > 3 ? 3 : lo;
+    return rng_int(r, lo, hi);
+}
+
+/* A rectangle of `area` m2 with a depth in [dmin, dmax] m, at most 90 m
+ * long. */
+static void rectangle(double area, double dmin, double dmax, GenRng *r,
+                      PlaceSpec *spec) {
+    double d = rng_range(r, dmin, dmax);
+    double l = area / d;
+    if (l < d) { /* small: square */
+        d = l = sqrt(area);
+    } else if (l > 90.0) {
+        l = 90.0;
+        d = area / l;
+    }
+    spec->hw = d / 2;
+    spec->hl = l / 2;
+}
+
+/* Footprint of a dwelling pand (single, stacked or non-live) from the floor
+ * area of its dwellings; a placeholder oppervlakte (1) counts as typical. */
+static void dwelling_footprint(const Unit *u, const Buurt *b,
+                               const UnitValues *v, int n, GenRng *r,
+                               PlaceSpec *spec) {
+    double floor_area = 0;
+    for (int i = 0; i < n; i++)
+        floor_area +=
+            v->opp[i] > 1 ? v->opp[i] : (u->kind == UNIT_STACKED ? 72 : 122);
+    int lagen = unit_woonlagen(u, b, v->bouwjaar, r);
+    double area = floor_area / (lagen * rng_range(r, 0.72, 0.92));
+    if (u->kind == UNIT_STACKED)
+        rectangle(area, 10.0, 14.0, r, spec);
+    else if (lagen == 1)
+        rectangle(area, 8.0, 11.0, r, spec);
+    else
+        rectangle(area, 5.5, 8.0, r, spec);
+}
+
+/* A pand that had to be placed smaller than planned (a full buurt) keeps its
+ * woonlagen: its dwellings get an oppervlakte smaller by the same ratio, at
+ * least 30 m2 (the placeholder 1 stays). */
+static void shrink_values(UnitValues *v, int n, double ratio) {
+    for (int i = 0; i < n; i++)
+        if (v->opp[i] > 1)
+            v->opp[i] =
+                gen_clamp_int(gen_round(v->opp[i] * ratio), 30, v->opp[i]);
+}
+
+static void nonres_footprint(GenRng *r, int nonres_opp, PlaceSpec *spec) {
+    double w = fmin(
+        fmax(sqrt((double)nonres_opp) * rng_range(r, 0.7, 1.0), 4.0), 40.0);
+    spec->hw = w / 2;
+    spec->hl = fmin(fmax(nonres_opp / w * rng_range(r, 0.9, 1.2), w), 60.0) / 2;
+}
+
+/* Bouwjaar and oppervlakten of a dwelling unit, drawn before placement;
+ * returns the number of oppervlakten drawn. */
+static int draw_values(const Model *m, const Unit *u, GenRng *r,
+                       UnitValues *v) {
+    const Core *core = u->core >= 0 ? &m->cores[u->core] : NULL;
+    int stacked = u->kind == UNIT_STACKED;
+    int n = u->kind == UNIT_NONLIVE ? 1 : u->n_dwellings;
+    v->bouwjaar =
+        u->kind == UNIT_NONLIVE ? 0 : value_pand_year(core, stacked, r);
+    for (int i = 0; i < n; i++)
+        v->opp[i] = value_dwelling_area(r, stacked);
+    return n;
 }
 
 /* Fills the VBOs of a freshly placed pand and sets its status and bouwjaar. */
 static int fill_pand(Model *m, int pi, const Unit *u, const Profile *pf,
-                     GenRng *r, unsigned fn, int opp) {
+                     GenRng *r, unsigned fn, int opp, const UnitValues *v) {
     int industrial = m->buurten[m->panden[pi].buurt].kind == BUURT_INDUSTRIAL;
-    const Core *core = u->core >= 0 ? &m->cores[u->core] : NULL;
-    m->panden[pi].bouwjaar = value_pand_year(core, u->kind == UNIT_STACKED, r);
+    m->panden[pi].bouwjaar = v->bouwjaar;
     m->panden[pi].status = PS_IN_GEBRUIK;
     if (u->kind == UNIT_NONRES) {
         m->panden[pi].bouwjaar = rng_int(r, industrial ? 1965 : 1900, 2022);
@@ -223,7 +298,7 @@ static int fill_pand(Model *m, int pi, const Unit *u, const Profile *pf,
     if (u->kind == UNIT_NONLIVE) {
         VboStatus vs =
             value_nonlive(r, &m->panden[pi].status, &m->panden[pi].bouwjaar);
-        return add_vbo(m, pi, r, vs, F_WOON, value_dwelling_area(r, 0));
+        return add_vbo(m, pi, r, vs, F_WOON, v->opp[0]);
     }
     for (int i = 0; i < u->n_shops; i++) {
         unsigned f = value_nonres_function(r, 0, 1);
@@ -239,8 +314,7 @@ static int fill_pand(Model *m, int pi, const Unit *u, const Profile *pf,
             m->panden[pi].status =
                 st == VS_VERBOUWING ? PS_VERBOUWING : PS_NIET_INGEMETEN;
         }
-        if (add_vbo(m, pi, r, st, f,
-                    value_dwelling_area(r, u->kind == UNIT_STACKED)) != 0) {
+        if (add_vbo(m, pi, r, st, f, v->opp[i]) != 0) {
             return -1;
         }
     }
@@ -252,12 +326,21 @@ static int place_unit(Model *m, int bi, PandGrid *grid, GenRng *r,
     const Buurt *b = &m->buurten[bi];
     unsigned fn = 0;
     int opp = 0;
+    UnitValues v = {0};
+    PlaceSpec spec = {0};
+    int n_values = 0;
+    if (u->n_dwellings > MAX_UNIT_DWELLINGS) {
+        return gen_error("buurten: %s: a pand of %d dwellings (at most %d)",
+                         b->code, u->n_dwellings, MAX_UNIT_DWELLINGS);
+    }
     if (u->kind == UNIT_NONRES) {
         fn = value_nonres_function(r, b->kind == BUURT_INDUSTRIAL, 0);
         opp = value_nonres_area(r, fn);
+        nonres_footprint(r, opp, &spec);
+    } else {
+        n_values = draw_values(m, u, r, &v);
+        dwelling_footprint(u, b, &v, n_values, r, &spec);
     }
-    PlaceSpec spec = {0};
-    footprint(u, r, opp, &spec);
     if (u->core >= 0) {
         const Core *c = &m->cores[u->core];
         spec.cx = c->x, spec.cy = c->y, spec.sigma = c->sigma;
@@ -278,10 +361,13 @@ static int place_unit(Model *m, int bi, PandGrid *grid, GenRng *r,
     if (place_pand(b, grid, r, &spec, &p) != 0) {
         return -1;
     }
+    double ratio = (p.hl * p.hw) / (spec.hl * spec.hw);
+    if (ratio < 0.999)
+        shrink_values(&v, n_values, ratio);
     p.serial = m->gemeenten[b->gemeente].next_pand++;
     int pi = m->n_panden++;
     m->panden[pi] = p;
-    return fill_pand(m, pi, u, pf, r, fn, opp);
+    return fill_pand(m, pi, u, pf, r, fn, opp, &v);
 }
 
 int bag_generate_buurt(Model *m, int bi, GenRng *r) {

@@ -158,7 +158,7 @@ void pand_point_inside(const Pand *p, GenRng *r, double *x, double *y) {
 
 static void sample_centre(const Buurt *b, GenRng *r, const PlaceSpec *spec,
                           int attempt, double *x, double *y) {
-    if (spec->sigma > 0.0 && attempt < 1800) {
+    if (spec->sigma > 0.0 && attempt < 1200) {
         double sigma = spec->sigma * (1.0 + attempt / 80.0);
         *x = spec->cx + sigma * rng_normal(r);
         *y = spec->cy + sigma * rng_normal(r);
@@ -172,7 +172,9 @@ static void sample_centre(const Buurt *b, GenRng *r, const PlaceSpec *spec,
 int place_pand(const Buurt *b, PandGrid *g, GenRng *r, const PlaceSpec *spec,
                Pand *out) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        double shrink = attempt < 1500 ? 1.0 : (attempt < 2500 ? 0.7 : 0.45);
+        /* a smaller footprint only once the whole region was tried: it
+         * would raise the woonlagen estimated from BAG */
+        double shrink = attempt < 2500 ? 1.0 : (attempt < 3200 ? 0.7 : 0.45);
         double x, y;
         sample_centre(b, r, spec, attempt, &x, &y);
         if (x < b->env.MinX || x > b->env.MaxX || y < b->env.MinY ||
@@ -186,7 +188,7 @@ int place_pand(const Buurt *b, PandGrid *g, GenRng *r, const PlaceSpec *spec,
         cand.hw = spec->hw * shrink;
         cand.angle = spec->angle;
         double radius = hypot(cand.hl, cand.hw);
-        if (attempt < 3200 && !grid_is_free(g, cand.cx, cand.cy, radius)) {
+        if (attempt < 3600 && !grid_is_free(g, cand.cx, cand.cy, radius)) {
             continue;
         }
         OGRGeometryH poly = pand_polygon(&cand);
