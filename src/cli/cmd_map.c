@@ -13,7 +13,7 @@
 
 #include "cli.h"
 
-#define MAX_LIST 64
+#define MAX_LIST CLI_MAX_LIST
 
 static const char *const map_help =
     "Usage: wijkscan map OUT.gpkg --theme THEME -o FILE.png|.pdf|.svg "
@@ -69,9 +69,8 @@ static int usage(const char *fmt, const char *arg) {
     return WS_EXIT_USAGE;
 }
 
-/* Split "a,b,c" into list (pointers into buf). */
-static bool split(const char *v, char *buf, size_t size, const char **list,
-                  size_t *n) {
+bool cli_split_list(const char *v, char *buf, size_t size, const char **list,
+                    size_t *n) {
     if (strlen(v) >= size)
         return false;
     memcpy(buf, v, strlen(v) + 1);
@@ -83,7 +82,7 @@ static bool split(const char *v, char *buf, size_t size, const char **list,
         while (*p == ' ')
             p++;
         if (*p) {
-            if (*n >= MAX_LIST)
+            if (*n >= CLI_MAX_LIST)
                 return false;
             list[(*n)++] = p;
         }
@@ -115,8 +114,7 @@ static bool is_dir(const char *path) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A style name: a path as given, else <styles dir>/NAME.yaml. */
-static const char *style_path(const char *name, char *buf, size_t size) {
+const char *cli_style_path(const char *name, char *buf, size_t size) {
     size_t n = strlen(name);
     if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0))
         return name;
@@ -149,29 +147,31 @@ static int parse_option(map_args *a, const char *opt, const char *v) {
     } else if (strcmp(opt, "--level") == 0) {
         return parse_level(v, &o->level);
     } else if (strcmp(opt, "--gemeente") == 0) {
-        if (!split(v, a->buf[0], sizeof a->buf[0], a->gem, &o->n_gemeenten))
+        if (!cli_split_list(v, a->buf[0], sizeof a->buf[0], a->gem,
+                            &o->n_gemeenten))
             return usage("--gemeente: expected codes such as GM0114, not "
                          "'%s'",
                          v);
         o->gemeenten = a->gem;
     } else if (strcmp(opt, "--pool-gemeente") == 0) {
-        if (!split(v, a->buf[1], sizeof a->buf[1], a->poolgem,
-                   &o->n_pool_gemeenten))
+        if (!cli_split_list(v, a->buf[1], sizeof a->buf[1], a->poolgem,
+                            &o->n_pool_gemeenten))
             return usage("--pool-gemeente: expected codes, not '%s'", v);
         o->pool_gemeenten = a->poolgem;
     } else if (strcmp(opt, "--pool") == 0) {
-        if (!split(v, a->buf[2], sizeof a->buf[2], a->pool, &o->n_pool_columns))
+        if (!cli_split_list(v, a->buf[2], sizeof a->buf[2], a->pool,
+                            &o->n_pool_columns))
             return usage("--pool: expected column names, not '%s'", v);
         o->pool_columns = a->pool;
     } else if (strcmp(opt, "--voorzieningen") == 0) {
-        if (!split(v, a->buf[3], sizeof a->buf[3], a->voorz,
-                   &o->n_voorzieningen))
+        if (!cli_split_list(v, a->buf[3], sizeof a->buf[3], a->voorz,
+                            &o->n_voorzieningen))
             return usage("--voorzieningen: expected categories or 'all', "
                          "not '%s'",
                          v);
         o->voorzieningen = a->voorz;
     } else if (strcmp(opt, "--style") == 0) {
-        o->style_path = style_path(v, a->style, sizeof a->style);
+        o->style_path = cli_style_path(v, a->style, sizeof a->style);
     } else if (strcmp(opt, "--classes") == 0) {
         if (!parse_number(v, &x) || x < 1 || x > WS_CLASS_MAX_K ||
             x != floor(x))
@@ -189,7 +189,7 @@ static int parse_option(map_args *a, const char *opt, const char *v) {
         char tmp[1024];
         const char *list[MAX_LIST];
         size_t n = 0;
-        if (!split(v, tmp, sizeof tmp, list, &n) ||
+        if (!cli_split_list(v, tmp, sizeof tmp, list, &n) ||
             n > sizeof a->breaks / sizeof a->breaks[0])
             return usage("--breaks: expected numbers such as 5,6.5,8, not "
                          "'%s'",

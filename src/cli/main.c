@@ -354,6 +354,10 @@ static command_fn find_command(const char *name) {
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "map") == 0)
         return cli_cmd_map(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "compare") == 0)
+        return cli_cmd_compare(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return cli_cmd_report(argc - 1, argv + 1);
     cli_args *a = calloc(1, sizeof *a);
     if (!a) {
         fputs("wijkscan: out of memory\n", stderr);
