@@ -61,6 +61,20 @@ static void select_gemeente(ws_cmp *c, ws_theme_maps *tm, size_t g) {
                  strcmp(rg->gemeentecode, c->gm[k]) == 0;
         rg->selected = in;
     }
+    /* the legend counts the regions shown */
+    for (size_t k = 0; k < tm->p.ncls; k++)
+        tm->p.cls[k].count = 0;
+    for (size_t j = 0; j < tm->p.nmiss; j++)
+        tm->p.miss[j].count = 0;
+    for (size_t i = 0; i < tm->d.n; i++) {
+        const ws_map_region *rg = &tm->d.regions[i];
+        if (!rg->selected)
+            continue;
+        if (rg->cls >= 0 && (size_t)rg->cls < tm->p.ncls)
+            tm->p.cls[rg->cls].count++;
+        else if (rg->miss >= 0 && (size_t)rg->miss < tm->p.nmiss)
+            tm->p.miss[rg->miss].count++;
+    }
 }
 
 /* A fresh frame: nothing to avoid from earlier frames or pages. */
@@ -134,6 +148,11 @@ ws_status ws__fig_small_multiples(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
         if (s == WS_OK)
             s = ws__map_scalebar(&tm->p, px, py + ph, &sbh);
     }
+    if (s == WS_OK && legend_w <= 0 && st->north_mm > 0) {
+        double na = st->north_mm * WS_MM * 0.8;
+        s = ws__map_north_arrow(&tm->p, box.x + box.w - na * 0.7,
+                                box.y + title_h + na * 0.9);
+    }
     select_gemeente(c, tm, SELECT_ALL);
     if (s == WS_OK && legend_w > 0) {
         double lx = box.x + box.w - legend_w;
@@ -147,12 +166,12 @@ ws_status ws__fig_small_multiples(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
     return s;
 }
 
-ws_status ws__fig_region_map(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
-                             ws_box box, double legend_w) {
+ws_status ws__fig_area_map(ws_cmp *c, ws_theme_maps *tm, size_t g,
+                           ws_renderer *r, ws_box box, double legend_w) {
     const ws_map_style *st = &c->style;
     double gap = 4 * WS_MM;
     double fw = box.w - (legend_w > 0 ? legend_w + gap : 0);
-    select_gemeente(c, tm, SELECT_ALL);
+    select_gemeente(c, tm, g < c->ngm ? g : SELECT_ALL);
     new_frame(tm, r);
     ws_status s = ws__map_fit(&tm->p, box.x, box.y, fw, box.h, true, 0);
     if (s == WS_OK)
@@ -169,6 +188,17 @@ ws_status ws__fig_region_map(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
                                     box.y + box.h - na * 0.75);
         }
     }
+    select_gemeente(c, tm, SELECT_ALL);
+    return s;
+}
+
+ws_status ws__fig_legend(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r, double x,
+                         double y, double w, double *h) {
+    select_gemeente(c, tm, SELECT_ALL);
+    new_frame(tm, r);
+    ws_status s = ws__map_legend_size(&tm->p, w, h);
+    if (s == WS_OK)
+        s = ws__map_legend_draw(&tm->p, x, y, w);
     return s;
 }
 

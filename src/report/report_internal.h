@@ -141,9 +141,13 @@ void ws__theme_maps_close(ws_theme_maps *tm);
  * name, the same scale, one legend to the right (legend_w > 0) or none. */
 ws_status ws__fig_small_multiples(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
                                   ws_box box, double legend_w, double *scale_s);
-/* The whole region in one map frame with the legend to the right. */
-ws_status ws__fig_region_map(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
-                             ws_box box, double legend_w);
+/* One gemeente (g < ngm) or all compared in one map frame, with the legend
+ * (counting the regions shown), scale bar and north arrow to the right. */
+ws_status ws__fig_area_map(ws_cmp *c, ws_theme_maps *tm, size_t g,
+                           ws_renderer *r, ws_box box, double legend_w);
+/* The legend of all compared gemeenten at (x, y); *h its height. */
+ws_status ws__fig_legend(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r, double x,
+                         double y, double w, double *h);
 /* Strip plot of the marks per gemeente (dots in class colours, weighted
  * mean and median marked, the regional mean as a reference line). */
 ws_status ws__fig_strip(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
