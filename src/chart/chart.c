@@ -129,7 +129,7 @@ static ws_status axis(ws_renderer *r, const ws_chart_style *cs,
     ws_status st = line(r, x0, bottom, x1, bottom, cs->axis, 0.6, false);
     double th = measure_h(r, "0", &tf);
     double step = a->step > 0 ? a->step : 1;
-    for (double v = ceil(a->lo / step - 1e-9) * step;
+    for (double v = a->lo;
          st == WS_OK && v <= a->hi + 1e-9 * step; v += step) {
         double x = xpos(a, x0, x1, v);
         char num[48];
@@ -149,24 +149,42 @@ static ws_status axis(ws_renderer *r, const ws_chart_style *cs,
     if (a->high_word)
         snprintf(high, sizeof high, "%s \xe2\x86\x92", a->high_word);
     double lh = measure_h(r, "Ag", &lf);
+    double wl = measure_w(r, low, &lf), wh = measure_w(r, high, &lf);
+    double wa = a->label ? measure_w(r, a->label, &lf) : 0;
+    /* the label between the words when it fits, else on a line below */
+    bool one_line = wl + wh + wa + 24 <= x1 - x0;
     if (st == WS_OK && low[0])
         st = r->text(r, low, x0, y + 1, &lf, 0, NULL);
     if (st == WS_OK && high[0])
-        st =
-            r->text(r, high, x1 - measure_w(r, high, &lf), y + 1, &lf, 0, NULL);
-    if (st == WS_OK && a->label) {
-        double w = measure_w(r, a->label, &lf);
-        st = r->text(r, a->label, (x0 + x1) / 2 - w / 2, y + 1, &lf, 0, NULL);
-    }
-    *used = y + 1 + lh - bottom;
+        st = r->text(r, high, x1 - wh, y + 1, &lf, 0, NULL);
+    double ly = one_line || !(low[0] || high[0]) ? y + 1 : y + 1 + lh;
+    if (st == WS_OK && a->label)
+        st = r->text(r, a->label, (x0 + x1) / 2 - wa / 2, ly, &lf, 0, NULL);
+    *used = ly + lh - bottom;
     return st;
 }
 
-/* Height the axis takes below the plot. */
-static double axis_height(ws_renderer *r, const ws_chart_style *cs) {
+/* Height the axis takes below a plot `width` wide. */
+static double axis_height(ws_renderer *r, const ws_chart_style *cs,
+                          const ws_chart_axis *a, double width) {
     ws_font tf = font(cs, 0.85, 400, cs->muted, WS_ALIGN_LEFT);
     ws_font lf = font(cs, 0.9, 400, cs->text, WS_ALIGN_LEFT);
-    return 4 + measure_h(r, "0", &tf) + measure_h(r, "Ag", &lf);
+    double words = (a->low_word ? measure_w(r, a->low_word, &lf) + 10 : 0) +
+                   (a->high_word ? measure_w(r, a->high_word, &lf) + 10 : 0);
+    double label = a->label ? measure_w(r, a->label, &lf) : 0;
+    bool two = words > 0 && label > 0 && words + label + 24 > width;
+    return 4 + measure_h(r, "0", &tf) + (two ? 2 : 1) * measure_h(r, "Ag", &lf);
+}
+
+/* Fewer ticks on a narrow axis. */
+static ws_chart_axis fit_ticks(const ws_chart_axis *a, double width) {
+    ws_chart_axis b = *a;
+    double n = (a->hi - a->lo) / (a->step > 0 ? a->step : 1);
+    while (n > 1 && width / n < 18) {
+        b.step *= n > 6 ? 3 : 2;
+        n = (a->hi - a->lo) / b.step;
+    }
+    return b;
 }
 
 /* A one-line legend of marker words at the top: returns its height. */
@@ -210,11 +228,12 @@ ws_status ws__chart_strip(ws_renderer *r, const ws_chart_style *cs, ws_box b,
     ws_status st = key(r, cs, x0, b.y, s->mean_label, s->median_label,
                        isnan(s->ref) ? NULL : s->ref_label, &kh);
     double top = b.y + kh + 2;
-    double bottom = b.y + b.h - axis_height(r, cs);
+    ws_chart_axis ax = fit_ticks(&s->axis, x1 - x0);
+    double bottom = b.y + b.h - axis_height(r, cs, &ax, x1 - x0);
     double band = s->nrows ? (bottom - top) / (double)s->nrows : 0;
     double used = 0;
     if (st == WS_OK)
-        st = axis(r, cs, &s->axis, x0, x1, top, bottom, &used);
+        st = axis(r, cs, &ax, x0, x1, top, bottom, &used);
     for (size_t i = 0; st == WS_OK && i < s->nrows; i++) {
         const ws_chart_row *row = &s->rows[i];
         double cy = top + band * ((double)i + 0.5);
@@ -277,11 +296,13 @@ ws_status ws__chart_bars(ws_renderer *r, const ws_chart_style *cs, ws_box b,
     if (!isnan(s->ref) && s->ref_label)
         st = key(r, cs, x0, b.y, NULL, NULL, s->ref_label, &kh);
     double top = b.y + kh;
-    double bottom = b.y + b.h - axis_height(r, cs);
-    double band = (bottom - top) / (double)s->n;
+    ws_chart_axis ax = fit_ticks(&s->axis, x1 - x0);
+    double bottom = b.y + b.h - axis_height(r, cs, &ax, x1 - x0);
+    double band = fmin(12, (bottom - top) / (double)s->n);
+    bottom = top + band * (double)s->n;
     double used = 0;
     if (st == WS_OK)
-        st = axis(r, cs, &s->axis, x0, x1, top, bottom, &used);
+        st = axis(r, cs, &ax, x0, x1, top, bottom, &used);
     ws_rgba outline = {0.35, 0.35, 0.35, 1};
     for (size_t i = 0; st == WS_OK && i < s->n; i++) {
         double y = top + band * (double)i;
@@ -301,8 +322,7 @@ ws_status ws__chart_bars(ws_renderer *r, const ws_chart_style *cs, ws_box b,
         st = rect(r, x0, y + (band - bh) / 2, xe - x0, bh,
                   s->colors ? s->colors[i] : cs->muted, &outline);
         char num[48];
-        ws__map_format_number(s->v[i], s->axis.decimals > 0 ? 1 : 0, num,
-                              sizeof num);
+        ws__map_format_number(s->v[i], s->value_decimals, num, sizeof num);
         if (st == WS_OK)
             st = r->text(r, num, xe + 2,
                          y + band / 2 - measure_h(r, num, &vf) / 2, &vf, 0,
@@ -337,7 +357,7 @@ ws_status ws__chart_diverging(ws_renderer *r, const ws_chart_style *cs,
     double vw = measure_w(r, "+0,0", &vf) + 6;
     double x0 = b.x + lw + 10 + vw, x1 = b.x + b.w - vw;
     double gh = measure_h(r, "Ag", &gf) + 2;
-    double top = b.y, bottom = b.y + b.h - axis_height(r, cs);
+    double top = b.y, bottom = b.y + b.h - axis_height(r, cs, &a, x1 - x0);
     double rowh =
         (bottom - top - gh * (double)s->ngroups) / (double)(nv ? nv : 1);
     double used = 0;

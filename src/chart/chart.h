@@ -54,6 +54,7 @@ typedef struct ws_chart_bars {
     double ref; /* reference line (NaN none) */
     const char *ref_label;
     const char *empty_note; /* when n == 0 or no value at all */
+    int value_decimals;     /* of the numbers at the bar ends */
 } ws_chart_bars;
 
 ws_status ws__chart_bars(ws_renderer *r, const ws_chart_style *cs, ws_box b,

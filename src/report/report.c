@@ -135,23 +135,25 @@ static ws_status fig_bars(rep *R, ws_renderer *r, ws_box b, const fig_arg *a) {
     return s;
 }
 
-/* Every non-composite theme of gemeente g: one map row each. */
+/* Every non-composite theme of gemeente g: one column each (map, scale
+ * bar, legend). */
 static ws_status fig_gemeente(rep *R, ws_renderer *r, ws_box b,
                               const fig_arg *a) {
     ws_cmp *c = &R->c;
     size_t n = 0;
     for (size_t t = 0; t < c->nthemes; t++)
         n += !R->composite[t];
-    double gap = 4 * WS_MM;
-    double h = (b.h - gap * (double)(n ? n - 1 : 0)) / (double)(n ? n : 1);
+    double gap = 5 * WS_MM;
+    double w = (b.w - gap * (double)(n ? n - 1 : 0)) / (double)(n ? n : 1);
+    double map_h = fmin(b.h * 0.5, w * 1.25);
     ws_status s = WS_OK;
     size_t k = 0;
     for (size_t t = 0; s == WS_OK && t < c->nthemes; t++) {
         if (R->composite[t])
             continue;
-        s = ws__fig_area_map(
+        s = ws__fig_gemeente_column(
             c, &R->tm[t], a->g, r,
-            (ws_box){b.x, b.y + (double)k * (h + gap), b.w, h, 0}, a->legend_w);
+            (ws_box){b.x + (double)k * (w + gap), b.y, w, b.h, 0}, map_h);
         k++;
     }
     return s;
@@ -419,8 +421,7 @@ static ws_status comparison_table(rep *R) {
             const ws_cmp_stat *st = ws__cmp_stat(c, t, g);
             char(*row)[200] = cell + i * nc;
             snprintf(row[0], 200, "%s", g == 0 ? c->themes[t].label : "");
-            snprintf(row[1], 200, "%s",
-                     g < c->ngm ? c->gmname[g] : "regio (alle samen)");
+            snprintf(row[1], 200, "%s", g < c->ngm ? c->gmname[g] : "regio");
             num(st->mean, 1, row[2], 200);
             num(st->median, 1, row[3], 200);
             char pct[32];
@@ -447,7 +448,7 @@ static ws_status comparison_table(rep *R) {
                                        "Woningen in laagste klasse",
                                        "Sterkste wijk",
                                        "Zwakste wijk"};
-    static const double widths[] = {0.15, 0.15, 0.11, 0.08, 0.11, 0.2, 0.2};
+    static const double widths[] = {0.14, 0.17, 0.1, 0.08, 0.11, 0.2, 0.2};
     static const ws_align align[] = {
         WS_ALIGN_LEFT,  WS_ALIGN_LEFT, WS_ALIGN_RIGHT, WS_ALIGN_RIGHT,
         WS_ALIGN_RIGHT, WS_ALIGN_LEFT, WS_ALIGN_LEFT};
@@ -574,7 +575,7 @@ static ws_status summary(rep *R) {
         s = table_notes(R);
     if (s == WS_OK)
         s = ws__doc_heading(d, 1, "Verschil met het regiogemiddelde");
-    double h = 22.0 * (double)(c->ngm * (c->nthemes + 1)) + 40;
+    double h = 15.0 * (double)(c->ngm * (c->nthemes + 1)) + 45;
     fig_arg a = {0, ALL, 0};
     if (s == WS_OK)
         s = place(R, "verschil-met-regio", fig_diverging, &a, h, 480, h + 30);
@@ -796,12 +797,12 @@ static ws_status gemeente_chapter(rep *R, size_t g) {
     d->y += 2 * WS_MM;
     char name[64];
     snprintf(name, sizeof name, "gemeente-%s", c->gm[g]);
-    fig_arg a = {0, g, 62 * WS_MM};
+    fig_arg a = {0, g, 0};
     double h = ws__doc_bottom(d) - d->y - 2 * WS_MM;
     if (h < 150 * WS_MM)
         h = 200 * WS_MM;
     if (s == WS_OK)
-        s = place(R, name, fig_gemeente, &a, h, 560, 800);
+        s = place(R, name, fig_gemeente, &a, h, 800, 560);
     return s;
 }
 
@@ -1022,6 +1023,30 @@ static const char *direction_text(const char *r) {
     return r;
 }
 
+/* "threshold (slecht 0, goed 1)" → "drempels (slecht 0, goed 1)". */
+static void dutch_normalisation(const char *n, char *buf, size_t size) {
+    static const char *const words[][2] = {{"threshold", "drempels"},
+                                           {"minmax", "min–max"},
+                                           {"zscore", "z-score"},
+                                           {"percentile", "percentiel"}};
+    buf[0] = '\0';
+    if (!n)
+        return;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t k = strlen(words[i][0]);
+        if (strncmp(n, words[i][0], k) == 0) {
+            snprintf(buf, size, "%s%s", words[i][1], n + k);
+            /* decimal points of the anchors read with a comma */
+            for (char *p = buf; *p; p++)
+                if (*p == '.' && p > buf && p[-1] >= '0' && p[-1] <= '9' &&
+                    p[1] >= '0' && p[1] <= '9')
+                    *p = ',';
+            return;
+        }
+    }
+    snprintf(buf, size, "%s", n);
+}
+
 static bool is_theme_row(const ws_cmp *c, const ws_cmp_indicator *in) {
     for (size_t t = 0; in->kolom && t < c->nthemes; t++)
         if (strcmp(c->themes[t].column, in->kolom) == 0)
@@ -1064,8 +1089,7 @@ static ws_status indicator_table(rep *R, size_t t, bool full) {
             snprintf(row[4], 700, "%s", w);
         } else {
             snprintf(row[1], 700, "%s", direction_text(in->richting));
-            snprintf(row[2], 700, "%s",
-                     in->normalisatie ? in->normalisatie : "");
+            dutch_normalisation(in->normalisatie, row[2], 700);
             snprintf(row[3], 700, "%s", w);
         }
         for (size_t j = 0; j < nc; j++)

@@ -192,6 +192,33 @@ ws_status ws__fig_area_map(ws_cmp *c, ws_theme_maps *tm, size_t g,
     return s;
 }
 
+ws_status ws__fig_gemeente_column(ws_cmp *c, ws_theme_maps *tm, size_t g,
+                                  ws_renderer *r, ws_box box, double map_h) {
+    const ws_map_style *st = &c->style;
+    size_t t = 0;
+    for (size_t k = 0; k < c->nthemes; k++)
+        if (strcmp(c->themes[k].column, tm->o.column) == 0)
+            t = k;
+    double th = 0;
+    ws_status s =
+        frame_title(r, st, c->themes[t].label, box.x, box.y, box.w, &th);
+    double top = box.y + th + 3;
+    select_gemeente(c, tm, g);
+    new_frame(tm, r);
+    if (s == WS_OK)
+        s = ws__map_fit(&tm->p, box.x, top, box.w, map_h, true, 0);
+    if (s == WS_OK)
+        s = ws__map_draw(&tm->p);
+    double sbh = 0, bar = 9 * WS_MM;
+    if (s == WS_OK)
+        s = ws__map_scalebar(&tm->p, box.x, top + map_h + bar, &sbh);
+    if (s == WS_OK)
+        s = ws__map_legend_draw(&tm->p, box.x, top + map_h + bar + 3 * WS_MM,
+                                box.w);
+    select_gemeente(c, tm, SELECT_ALL);
+    return s;
+}
+
 ws_status ws__fig_legend(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r, double x,
                          double y, double w, double *h) {
     select_gemeente(c, tm, SELECT_ALL);
@@ -271,6 +298,18 @@ ws_status ws__fig_strip(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
     return st;
 }
 
+/* "Wijk 44 Emmerhout" reads "Emmerhout" in a chart of one gemeente's
+ * wijken; a name that is only "Wijk 10" stays. */
+static const char *short_wijk_name(const ws_cmp_unit *u) {
+    const char *n = u->name ? u->name : u->code;
+    if (strncmp(n, "Wijk ", 5) != 0)
+        return n;
+    const char *p = n + 5;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p > n + 5 && *p == ' ' && p[1] ? p + 1 : n;
+}
+
 /* Wijk a before wijk b: the higher mark first, no mark last, then code. */
 static bool before(const ws_cmp *c, size_t t, size_t a, size_t b) {
     const ws_cmp_unit *u = &c->wijken[a], *w = &c->wijken[b];
@@ -303,7 +342,7 @@ ws_status ws__fig_wijk_bars(ws_cmp *c, ws_theme_maps *tm, size_t g,
             }
         for (size_t i = 0; i < n; i++) {
             const ws_cmp_unit *u = &c->wijken[idx[i]];
-            labels[i] = u->name ? u->name : u->code;
+            labels[i] = short_wijk_name(u);
             v[i] = u->score[t];
             col[i] = class_colour(tm, v[i]);
         }
@@ -320,6 +359,7 @@ ws_status ws__fig_wijk_bars(ws_cmp *c, ws_theme_maps *tm, size_t g,
         bs.ref = ws__cmp_stat(c, t, c->ngm)->mean;
         bs.ref_label = "gemiddelde regio";
         bs.empty_note = "Geen wijk met een score.";
+        bs.value_decimals = 1;
         st = ws__chart_bars(r, &cs, box, &bs);
     }
     ws__free(c->ctx, idx);

@@ -145,6 +145,11 @@ ws_status ws__fig_small_multiples(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r,
  * (counting the regions shown), scale bar and north arrow to the right. */
 ws_status ws__fig_area_map(ws_cmp *c, ws_theme_maps *tm, size_t g,
                            ws_renderer *r, ws_box box, double legend_w);
+/* Gemeente g for one theme in a column: the theme as title, the map
+ * (map_h high), its scale bar, and under it the legend counting the
+ * gemeente's regions. */
+ws_status ws__fig_gemeente_column(ws_cmp *c, ws_theme_maps *tm, size_t g,
+                                  ws_renderer *r, ws_box box, double map_h);
 /* The legend of all compared gemeenten at (x, y); *h its height. */
 ws_status ws__fig_legend(ws_cmp *c, ws_theme_maps *tm, ws_renderer *r, double x,
                          double y, double w, double *h);
