@@ -152,11 +152,12 @@ ws_status ws_compare_render(ws_ctx *ctx, const ws_compare_options *opt,
     if (st != WS_OK)
         return st;
     if (opt->output_path && c.nthemes > 1 && fmt != WS_MAP_FORMAT_PDF) {
+        st = ws__error(ctx, WS_ERR_INVALID_ARG,
+                       "%s: %zu themes make %zu pages; write a .pdf, or "
+                       "name one theme for a .png or .svg",
+                       opt->output_path, c.nthemes, c.nthemes);
         ws__cmp_free(&c);
-        return ws__error(ctx, WS_ERR_INVALID_ARG,
-                         "%s: %zu themes make %zu pages; write a .pdf, or "
-                         "name one theme for a .png or .svg",
-                         opt->output_path, c.nthemes, c.nthemes);
+        return st;
     }
     ws_outfile of;
     bool have_of = false;
