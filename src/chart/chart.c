@@ -129,8 +129,7 @@ static ws_status axis(ws_renderer *r, const ws_chart_style *cs,
     ws_status st = line(r, x0, bottom, x1, bottom, cs->axis, 0.6, false);
     double th = measure_h(r, "0", &tf);
     double step = a->step > 0 ? a->step : 1;
-    for (double v = a->lo;
-         st == WS_OK && v <= a->hi + 1e-9 * step; v += step) {
+    for (double v = a->lo; st == WS_OK && v <= a->hi + 1e-9 * step; v += step) {
         double x = xpos(a, x0, x1, v);
         char num[48];
         ws__map_format_number(v, a->decimals, num, sizeof num);
@@ -286,6 +285,13 @@ ws_status ws__chart_bars(ws_renderer *r, const ws_chart_style *cs, ws_box b,
         const char *note = s->empty_note ? s->empty_note : "geen waarden";
         return r->text(r, note, b.x, b.y + 4, &nf, b.w, NULL);
     }
+    /* labels no taller than a bar's band: the band from a first guess of
+     * the plot width, the font from the band */
+    double guess =
+        fmin(12, (b.h - 14 - axis_height(r, cs, &s->axis, b.w * 0.5)) /
+                     (double)s->n);
+    if (lf.size > guess * 0.9)
+        lf.size = vf.size = fmax(4.5, guess * 0.9);
     double lw = 0;
     for (size_t i = 0; i < s->n; i++)
         lw = fmin(fmax(lw, measure_w(r, s->labels[i], &lf)), b.w * 0.42);

@@ -224,6 +224,22 @@ static ws_status caption(rep *R, const char *text) {
     return ws__doc_text(&R->d, text, &R->d.note, 3 * WS_MM);
 }
 
+/* A figure with its caption under it, never split over two pages. */
+static ws_status place_captioned(rep *R, const char *name, fig_fn fn,
+                                 const fig_arg *a, double h, double fw,
+                                 double fh, const char *text) {
+    ws_box b;
+    ws_status s =
+        R->d.r->measure(R->d.r, text, &R->d.note, ws__doc_width(&R->d), &b);
+    if (s == WS_OK)
+        s = ws__doc_need(&R->d, h + 4 * WS_MM + b.h);
+    if (s == WS_OK)
+        s = place(R, name, fn, a, h, fw, fh);
+    if (s == WS_OK)
+        s = caption(R, text);
+    return s;
+}
+
 /* --- cover and contents ----------------------------------------------------
  */
 
@@ -578,12 +594,11 @@ static ws_status summary(rep *R) {
     double h = 15.0 * (double)(c->ngm * (c->nthemes + 1)) + 45;
     fig_arg a = {0, ALL, 0};
     if (s == WS_OK)
-        s = place(R, "verschil-met-regio", fig_diverging, &a, h, 480, h + 30);
-    if (s == WS_OK)
-        s = caption(R,
-                    "Per gemeente en thema het gewogen gemiddelde min dat van "
-                    "de hele regio. Rechts (paars): beter dan de regio; links "
-                    "(oranje): slechter.");
+        s = place_captioned(
+            R, "verschil-met-regio", fig_diverging, &a, h, 480, h + 30,
+            "Per gemeente en thema het gewogen gemiddelde min dat van de "
+            "hele regio. Rechts (paars): beter dan de regio; links "
+            "(oranje): slechter.");
     return s;
 }
 
@@ -652,30 +667,34 @@ static ws_status theme_chapter(rep *R, size_t t) {
     const ws_cmp_theme *th = &c->themes[t];
     char name[256];
     ws_status s = ws__doc_heading(d, 0, th->label);
+    ws_font lead = d->body;
+    lead.size = 11;
+    lead.italic = true;
+    lead.color = (ws_rgba){0.25, 0.25, 0.25, 1};
     if (s == WS_OK && th->definition)
-        s = ws__doc_text(d, th->definition, &d->h2, 3 * WS_MM);
+        s = ws__doc_text(d, th->definition, &lead, 3 * WS_MM);
     if (s == WS_OK)
         s = theme_text(R, t);
     fig_arg a = {t, ALL, 62 * WS_MM};
     snprintf(name, sizeof name, "%s-regio", th->name);
+    /* the map takes what the strip plot leaves of the page */
+    double sh = 13.0 * WS_MM * (double)c->ngm + 20 * WS_MM;
+    double mh = ws__doc_bottom(d) - d->y - sh - 26 * WS_MM;
+    mh = fmin(125 * WS_MM, fmax(85 * WS_MM, mh));
     if (s == WS_OK)
-        s = place(R, name, fig_area, &a, 118 * WS_MM, 760, 480);
+        s = place(R, name, fig_area, &a, mh, 760, 480);
     snprintf(name, sizeof name, "%s-spreiding", th->name);
-    double sh = 18.0 * WS_MM * (double)c->ngm + 22 * WS_MM;
     if (s == WS_OK)
-        s = ws__doc_need(d, sh + 12 * WS_MM);
+        s = ws__doc_need(d, sh + 20 * WS_MM);
     if (s == WS_OK)
         s = ws__doc_text(d, "Cijfers per gemeente", &d->h2, 1 * WS_MM);
+    char cap[400];
+    snprintf(cap, sizeof cap,
+             "Elke stip is een gescoorde %s, in de kleur van zijn klasse op "
+             "de kaart.",
+             ws__cmp_level_word(c->level, false));
     if (s == WS_OK)
-        s = place(R, name, fig_strip, &a, sh, 620, sh + 30);
-    if (s == WS_OK) {
-        char cap[400];
-        snprintf(cap, sizeof cap,
-                 "Elke stip is een gescoorde %s, in de kleur van zijn klasse "
-                 "op de kaart.",
-                 ws__cmp_level_word(c->level, false));
-        s = caption(R, cap);
-    }
+        s = place_captioned(R, name, fig_strip, &a, sh, 620, sh + 30, cap);
     /* the gemeenten side by side */
     char sec[300];
     snprintf(sec, sizeof sec, "%s: de gemeenten naast elkaar", th->label);
@@ -719,17 +738,20 @@ static ws_status theme_chapter(rep *R, size_t t) {
         size_t n = 0;
         for (size_t w = 0; w < c->nwijken; w++)
             n += c->wijken[w].g == g;
-        bh = fmax(bh, 9.0 * (double)n + 40);
+        bh = fmax(bh, 6.4 * (double)n + 42);
     }
     bh = fmin(bh, ws__doc_bottom(d) - d->mt - 20 * WS_MM);
+    /* the heading stays with its chart */
+    if (s == WS_OK)
+        s = ws__doc_need(d, bh + 22 * WS_MM);
     if (s == WS_OK)
         s = ws__doc_heading(d, 1, sec);
     snprintf(name, sizeof name, "%s-wijken", th->name);
     if (s == WS_OK)
-        s = place(R, name, fig_bars, &a, bh, 780, bh + 40);
-    if (s == WS_OK)
-        s = caption(R, "Het eigen cijfer van elke wijk, de sterkste boven; "
-                       "de stippellijn is het gemiddelde van de regio.");
+        s = place_captioned(R, name, fig_bars, &a, bh, 780, bh + 40,
+                            "Het eigen cijfer van elke wijk, de sterkste "
+                            "boven; de stippellijn is het gemiddelde van de "
+                            "regio.");
     return s;
 }
 
