@@ -88,6 +88,17 @@ int cli_cmd_report(int argc, char **argv);
  * false when empty or too long. */
 bool cli_split_list(const char *v, char *buf, size_t size, const char **list,
                     size_t *n);
+/* argv[*i] is an option: its name (before any '=') into name, its value
+ * after '=' or as the next argument (*i moves on); false when missing. */
+bool cli_option_value(int argc, char **argv, int *i, char *name, size_t size,
+                      const char **value);
+/* Log callback: warnings and errors to stderr, information too when
+ * *(const bool *)user (verbose). */
+void cli_log_stderr(ws_log_level level, const char *msg, void *user);
+/* Monotonic seconds. */
+double cli_now(void);
+/* mkdir -p; 0 or -1 with errno. */
+int cli_make_dir(const char *dir);
 /* A style name: a path as given, else <styles dir>/NAME.yaml. */
 const char *cli_style_path(const char *name, char *buf, size_t size);
 /* Render the maps a project lists; returns an exit code. */

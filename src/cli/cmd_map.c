@@ -69,6 +69,22 @@ static int usage(const char *fmt, const char *arg) {
     return WS_EXIT_USAGE;
 }
 
+bool cli_option_value(int argc, char **argv, int *i, char *name, size_t size,
+                      const char **value) {
+    const char *arg = argv[*i];
+    const char *eq = strchr(arg, '=');
+    if (eq && arg[1] == '-') {
+        snprintf(name, size, "%.*s", (int)(eq - arg), arg);
+        *value = eq + 1;
+        return true;
+    }
+    snprintf(name, size, "%s", arg);
+    if (*i + 1 >= argc)
+        return false;
+    *value = argv[++*i];
+    return true;
+}
+
 bool cli_split_list(const char *v, char *buf, size_t size, const char **list,
                     size_t *n) {
     if (strlen(v) >= size)
@@ -259,17 +275,9 @@ static int parse(int argc, char **argv, map_args *a) {
             continue;
         }
         char name[64];
-        const char *eq = strchr(arg, '=');
         const char *value;
-        if (eq && arg[1] == '-') {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", arg);
-            if (i + 1 >= argc)
-                return usage("option %s needs a value", arg);
-            value = argv[++i];
-        }
+        if (!cli_option_value(argc, argv, &i, name, sizeof name, &value))
+            return usage("option %s needs a value", arg);
         int rc = parse_option(a, name, value);
         if (rc != WS_EXIT_OK)
             return rc;
@@ -277,19 +285,15 @@ static int parse(int argc, char **argv, map_args *a) {
     return WS_EXIT_OK;
 }
 
-typedef struct map_log {
-    bool verbose;
-} map_log;
-
-static void log_message(ws_log_level level, const char *msg, void *user) {
-    const map_log *ml = user;
-    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !ml->verbose))
+void cli_log_stderr(ws_log_level level, const char *msg, void *user) {
+    const bool *verbose = user;
+    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !*verbose))
         return;
     fprintf(stderr, "wijkscan: %s%s\n",
             level == WS_LOG_WARNING ? "warning: " : "", msg);
 }
 
-static double now(void) {
+double cli_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -312,7 +316,7 @@ static void report(const ws_map_options *o, const ws_map_info *info,
 /* Render one map; returns the exit code. */
 static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
     ws_map_info info;
-    double t0 = now();
+    double t0 = cli_now();
     ws_status st = ws_map_render(ctx, o, &info);
     if (st != WS_OK) {
         const char *msg = ws_ctx_errmsg(ctx);
@@ -321,7 +325,7 @@ static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
         return cli_exit_code(st);
     }
     if (!quiet)
-        report(o, &info, now() - t0);
+        report(o, &info, cli_now() - t0);
     return WS_EXIT_OK;
 }
 
@@ -356,11 +360,10 @@ int cli_cmd_map(int argc, char **argv) {
     }
     a->o.column = theme_column(a->theme, a->column, sizeof a->column);
     cli_install_signal_handlers();
-    map_log ml = {a->verbose};
     ws_ctx_options co;
     ws_ctx_options_init(&co);
-    co.log = log_message;
-    co.log_user = &ml;
+    co.log = cli_log_stderr;
+    co.log_user = &a->verbose;
     ws_ctx *ctx = NULL;
     if (ws_ctx_new(&co, &ctx) != WS_OK) {
         fputs("wijkscan: cannot create a context\n", stderr);

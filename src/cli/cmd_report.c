@@ -180,36 +180,14 @@ static int parse(int argc, char **argv, rep_args *a) {
             continue;
         }
         char name[64];
-        const char *eq = strchr(arg, '=');
         const char *value;
-        if (eq && arg[1] == '-') {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", arg);
-            if (i + 1 >= argc)
-                return usage(a, "option %s needs a value", arg);
-            value = argv[++i];
-        }
+        if (!cli_option_value(argc, argv, &i, name, sizeof name, &value))
+            return usage(a, "option %s needs a value", arg);
         int rc = option(a, name, value);
         if (rc != WS_EXIT_OK)
             return rc;
     }
     return WS_EXIT_OK;
-}
-
-static void log_message(ws_log_level level, const char *msg, void *user) {
-    const rep_args *a = user;
-    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !a->verbose))
-        return;
-    fprintf(stderr, "wijkscan: %s%s\n",
-            level == WS_LOG_WARNING ? "warning: " : "", msg);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 static int fail(ws_ctx *ctx, ws_status st) {
@@ -237,7 +215,7 @@ static int run_compare(ws_ctx *ctx, rep_args *a) {
     o.csv_path = a->csv;
     o.dpi = a->dpi;
     ws_compare_info info;
-    double t0 = now();
+    double t0 = cli_now();
     ws_status st = ws_compare_render(ctx, &o, &info);
     if (st != WS_OK)
         return fail(ctx, st);
@@ -249,23 +227,9 @@ static int run_compare(ws_ctx *ctx, rep_args *a) {
                    info.pages == 1 ? "pagina" : "pagina's", info.scale);
         if (a->csv)
             printf(", tabel %s", a->csv);
-        printf(", %.2f s\n", now() - t0);
+        printf(", %.2f s\n", cli_now() - t0);
     }
     return WS_EXIT_OK;
-}
-
-static int make_dir(const char *dir) {
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (char *s = buf + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int run_report(ws_ctx *ctx, rep_args *a) {
@@ -300,7 +264,7 @@ static int run_report(ws_ctx *ctx, rep_args *a) {
         }
     }
     int rc = WS_EXIT_OK;
-    if (a->figures && make_dir(a->figures) != 0) {
+    if (a->figures && cli_make_dir(a->figures) != 0) {
         fprintf(stderr,
                 "wijkscan: error: %s: cannot create the figures directory: "
                 "%s\n",
@@ -308,7 +272,7 @@ static int run_report(ws_ctx *ctx, rep_args *a) {
         rc = WS_EXIT_OUTPUT;
     }
     ws_report_info info;
-    double t0 = now();
+    double t0 = cli_now();
     if (rc == WS_EXIT_OK) {
         ws_status st = ws_report_render(ctx, &o, &info);
         if (st != WS_OK)
@@ -318,7 +282,7 @@ static int run_report(ws_ctx *ctx, rep_args *a) {
             if (a->figures)
                 printf(", %zu figuren in %s (PNG en SVG)", info.figures,
                        a->figures);
-            printf(", %.2f s\n", now() - t0);
+            printf(", %.2f s\n", cli_now() - t0);
         }
     }
     ws_project_free(proj);
@@ -363,8 +327,8 @@ static int command(int argc, char **argv, bool report) {
     cli_install_signal_handlers();
     ws_ctx_options co;
     ws_ctx_options_init(&co);
-    co.log = log_message;
-    co.log_user = a;
+    co.log = cli_log_stderr;
+    co.log_user = &a->verbose;
     ws_ctx *ctx = NULL;
     if (ws_ctx_new(&co, &ctx) != WS_OK) {
         fputs("wijkscan: cannot create a context\n", stderr);

@@ -968,7 +968,7 @@ static void humanize(const char *col, char *buf, size_t size) {
         buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
-static const char *level_word(ws_level l, bool plural) {
+const char *ws__map_level_word(ws_level l, bool plural) {
     switch (l) {
     case WS_LEVEL_BUURT:
         return plural ? "buurten" : "buurt";
@@ -982,7 +982,7 @@ static const char *level_word(ws_level l, bool plural) {
 }
 
 /* First four-digit year 1990..2099 in a file name, or 0. */
-static int year_in(const char *s) {
+int ws__map_year_in(const char *s) {
     for (const char *c = s; c && *c; c++) {
         if ((c == s || c[-1] < '0' || c[-1] > '9') && c[0] >= '1' &&
             c[0] <= '2' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
@@ -1000,7 +1000,7 @@ static int year_in(const char *s) {
 static int input_year(const ws_map_data *d, const char *role) {
     for (size_t i = 0; i < d->ninputs; i++)
         if (d->inputs[i].key && strcmp(d->inputs[i].key, role) == 0) {
-            int y = year_in(d->inputs[i].value);
+            int y = ws__map_year_in(d->inputs[i].value);
             if (y)
                 return y;
         }
@@ -1014,7 +1014,7 @@ static bool has_input(const ws_map_data *d, const char *role) {
     return false;
 }
 
-static void dutch_date(const char *iso, char *buf, size_t size) {
+void ws__map_dutch_date(const char *iso, char *buf, size_t size) {
     static const char *const months[] = {
         "januari", "februari", "maart",     "april",   "mei",      "juni",
         "juli",    "augustus", "september", "oktober", "november", "december"};
@@ -1116,7 +1116,7 @@ static ws_status draw_title(ws_map_page *p, double x, double y, double w,
         snprintf(title, sizeof title, "%s", p->opt->title);
     else
         snprintf(title, sizeof title, "%s per %s", label,
-                 level_word(d->level, false));
+                 ws__map_level_word(d->level, false));
     if (p->opt->subtitle) {
         snprintf(sub, sizeof sub, "%s", p->opt->subtitle);
     } else {
@@ -1165,7 +1165,7 @@ ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
     const ws_map_style *st = p->st;
     char src[1024], date[64], right[160];
     source_line(p, src, sizeof src);
-    dutch_date(p->d->production_date, date, sizeof date);
+    ws__map_dutch_date(p->d->production_date, date, sizeof date);
     snprintf(right, sizeof right, "%s%swijkscan %s", date[0] ? date : "",
              date[0] ? " · " : "", WS_VERSION_STRING);
     ws_font f = ws__map_font(st, &st->source_font);
@@ -1386,10 +1386,10 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
 }
 
 /* Is the output the GeoPackage itself? */
-static bool same_file(const char *a, const char *b) {
+bool ws__map_same_file(const char *a, const char *b) {
     struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
@@ -1406,7 +1406,7 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "%s: the output must end in .png, .pdf or .svg",
                          opt->output_path);
-    if (same_file(opt->output_path, opt->gpkg_path))
+    if (ws__map_same_file(opt->output_path, opt->gpkg_path))
         return ws__error(ctx, WS_ERR_IO_WRITE,
                          "%s: is the input GeoPackage; refusing to overwrite "
                          "it",

@@ -257,6 +257,14 @@ double ws__map_paper_scale(double s, double *denom);
  * the largest that fits; `paper` rounds it to a paper scale). */
 ws_status ws__map_fit(ws_map_page *p, double fx, double fy, double fw,
                       double fh, bool paper, double force_s);
+/* "buurt" / "buurten", "wijk" / "wijken", … */
+const char *ws__map_level_word(ws_level l, bool plural);
+/* First four-digit year 1990..2099 in a text (a file name), or 0. */
+int ws__map_year_in(const char *s);
+/* "23 november 2026" from ISO 8601 "2026-11-23…", or "". */
+void ws__map_dutch_date(const char *iso, char *buf, size_t size);
+/* Are a and b the same file (device and inode)? */
+bool ws__map_same_file(const char *a, const char *b);
 /* The source line (left) and production date (right) above y_bottom. */
 ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
                          double *height);

@@ -24,12 +24,6 @@ void ws_compare_options_init(ws_compare_options *opt) {
     opt->method = -1;
 }
 
-static bool same_file(const char *a, const char *b) {
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* One theme's page. */
 static ws_status compare_page(ws_cmp *c, size_t t, ws_renderer *r,
                               ws_compare_info *info) {
@@ -125,7 +119,7 @@ ws_status ws_compare_render(ws_ctx *ctx, const ws_compare_options *opt,
     }
     const char *outs[] = {opt->output_path, opt->csv_path};
     for (int i = 0; i < 2; i++)
-        if (same_file(outs[i], opt->gpkg_path))
+        if (ws__map_same_file(outs[i], opt->gpkg_path))
             return ws__error(ctx, WS_ERR_IO_WRITE,
                              "%s: is the input GeoPackage; refusing to "
                              "overwrite it",

@@ -243,20 +243,6 @@ static ws_status place_captioned(rep *R, const char *name, fig_fn fn,
 /* --- cover and contents ----------------------------------------------------
  */
 
-static int year_in(const char *s) {
-    for (const char *p = s; p && *p; p++)
-        if ((p == s || p[-1] < '0' || p[-1] > '9') && p[0] >= '1' &&
-            p[0] <= '2' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
-            p[2] <= '9' && p[3] >= '0' && p[3] <= '9' &&
-            (p[4] < '0' || p[4] > '9')) {
-            int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 +
-                    (p[2] - '0') * 10 + (p[3] - '0');
-            if (y >= 1990 && y <= 2099)
-                return y;
-        }
-    return 0;
-}
-
 static const char *role_text(const char *rol) {
     static const char *const roles[][2] = {
         {"buurten", "Buurtgrenzen en -statistiek"},
@@ -285,7 +271,7 @@ static ws_status inputs_table(rep *R) {
         const ws_cmp_input *in = &c->inputs[i];
         char date[64];
         ws__cmp_dutch_date(in->gewijzigd, date, sizeof date);
-        int y = year_in(in->bestand);
+        int y = ws__map_year_in(in->bestand);
         snprintf(cell[i * 5], 160, "%s", role_text(in->rol));
         snprintf(cell[i * 5 + 1], 160, "%s%s%s", in->bestand ? in->bestand : "",
                  in->laag && in->laag[0] ? " · laag " : "",
@@ -1287,12 +1273,6 @@ static ws_status compose(rep *R) {
     return s;
 }
 
-static bool same_file(const char *a, const char *b) {
-    struct stat sa, sb;
-    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static ws_status prepare(rep *R) {
     ws_cmp *c = &R->c;
     R->tm = ws__calloc(R->ctx, c->nthemes, sizeof *R->tm);
@@ -1349,7 +1329,7 @@ ws_status ws_report_render(ws_ctx *ctx, const ws_report_options *opt,
     if (ws_map_format_from_path(opt->output_path) != WS_MAP_FORMAT_PDF)
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "%s: the report must end in .pdf", opt->output_path);
-    if (same_file(opt->output_path, opt->gpkg_path))
+    if (ws__map_same_file(opt->output_path, opt->gpkg_path))
         return ws__error(ctx, WS_ERR_IO_WRITE,
                          "%s: is the input GeoPackage; refusing to overwrite "
                          "it",

@@ -46,16 +46,7 @@ static int field_index(OGRLayerH l, const char *name) {
 }
 
 const char *ws__cmp_level_word(ws_level l, bool plural) {
-    switch (l) {
-    case WS_LEVEL_BUURT:
-        return plural ? "buurten" : "buurt";
-    case WS_LEVEL_WIJK:
-        return plural ? "wijken" : "wijk";
-    case WS_LEVEL_GEMEENTE:
-        return plural ? "gemeenten" : "gemeente";
-    default:
-        return plural ? "regio's" : "regio";
-    }
+    return ws__map_level_word(l, plural);
 }
 
 void ws__cmp_join_names(const char *const *names, size_t n, char *buf,
@@ -71,13 +62,7 @@ void ws__cmp_join_names(const char *const *names, size_t n, char *buf,
 }
 
 void ws__cmp_dutch_date(const char *iso, char *buf, size_t size) {
-    static const char *const months[] = {
-        "januari", "februari", "maart",     "april",   "mei",      "juni",
-        "juli",    "augustus", "september", "oktober", "november", "december"};
-    int y = 0, m = 0, d = 0;
-    buf[0] = '\0';
-    if (iso && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && m >= 1 && m <= 12)
-        snprintf(buf, size, "%d %s %d", d, months[m - 1], y);
+    ws__map_dutch_date(iso, buf, size);
 }
 
 void ws__cmp_num(double v, int decimals, char *buf, size_t size) {
