@@ -220,8 +220,8 @@ static int run_compare(ws_ctx *ctx, rep_args *a) {
     if (st != WS_OK)
         return fail(ctx, st);
     if (!a->quiet) {
-        printf("wijkscan: compare: %zu gemeenten, %zu thema's", info.gemeenten,
-               info.themes);
+        printf("wijkscan: compare: %zu gemeenten, %zu %s", info.gemeenten,
+               info.themes, info.themes == 1 ? "thema" : "thema's");
         if (a->output)
             printf(", %s (%zu %s, schaal 1:%.0f)", a->output, info.pages,
                    info.pages == 1 ? "pagina" : "pagina's", info.scale);

@@ -684,12 +684,15 @@ static ws_status theme_chapter(rep *R, size_t t) {
     /* the gemeenten side by side */
     char sec[300];
     snprintf(sec, sizeof sec, "%s: de gemeenten naast elkaar", th->label);
+    /* panels in rows of three: 72 mm a row, with the legend under them */
+    size_t cols = c->ngm <= 3 ? c->ngm : (size_t)ceil(sqrt((double)c->ngm));
+    double ph = 72 * WS_MM * (double)((c->ngm + cols - 1) / cols);
+    ph = fmin(ph, ws__doc_bottom(d) - d->mt - 80 * WS_MM);
+    if (s == WS_OK)
+        s = ws__doc_need(d, ph + 80 * WS_MM);
     if (s == WS_OK)
         s = ws__doc_heading(d, 1, sec);
-    if (s == WS_OK)
-        s = ws__doc_need(d, 150 * WS_MM);
     fig_arg p = {t, ALL, 0};
-    double ph = 72 * WS_MM;
     snprintf(name, sizeof name, "%s-gemeenten", th->name);
     if (s == WS_OK)
         s = ws__doc_need(d, ph);
@@ -708,7 +711,7 @@ static ws_status theme_chapter(rep *R, size_t t) {
     /* next to the legend: how to read it */
     char how[900];
     snprintf(how, sizeof how,
-             "De drie kaarten hebben dezelfde schaal en dezelfde klassen: een "
+             "De kaarten hebben dezelfde schaal en dezelfde klassen: een "
              "kleur betekent in elke gemeente hetzelfde cijfer. De klassen "
              "zijn berekend over alle gescoorde %s van %s samen. Gearceerde "
              "%s hebben geen cijfer; de reden staat in de legenda.",
@@ -1204,6 +1207,8 @@ static ws_status method(rep *R) {
                         buf + o, sizeof buf - o, " %s (gewicht %g);",
                         c->ind[i].label ? c->ind[i].label : c->ind[i].kolom,
                         isnan(c->ind[i].gewicht) ? 1.0 : c->ind[i].gewicht);
+            if (o > 0 && o < sizeof buf && buf[o - 1] == ';')
+                buf[o - 1] = '.';
             s = ws__doc_text(d, buf, &d->body, 2 * WS_MM);
         } else if (s == WS_OK)
             s = indicator_table(R, t, false);

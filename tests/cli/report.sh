@@ -111,6 +111,13 @@ ok_report)
   done < <(grep -v "pagina" <<<"$toc")
   [ "$n" -ge 20 ] || fail "only $n contents entries"
   pdftext out/r.pdf 3 | grep -q "pagina 3 van $pages" || fail "no page number in the footer"
+  # PDF bookmarks (an outline entry per heading) and clickable contents
+  grep -aq "/Outlines" out/r.pdf || fail "no PDF outline"
+  for h in "Samenvatting" "Datakwaliteit" "Bijlage: de indicatoren"; do
+    grep -aq "/Title ($h)" out/r.pdf || fail "no bookmark '$h'"
+  done
+  links=$(grep -ac "/Subtype /Link" out/r.pdf)
+  [ "$links" -ge "$n" ] || fail "$links links for $n contents entries"
   # figures: PNG and SVG of each
   npng=$(ls out/fig/*.png | wc -l) nsvg=$(ls out/fig/*.svg | wc -l)
   [ "$npng" -ge 15 ] && [ "$npng" -eq "$nsvg" ] || fail "$npng PNG and $nsvg SVG figures"
