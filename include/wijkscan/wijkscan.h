@@ -22,6 +22,7 @@
 #include "map.h"
 #include "pipeline.h"
 #include "project.h"
+#include "report.h"
 #include "score.h"
 #include "status.h"
 

@@ -80,6 +80,27 @@ void cli_progress_done(cli_progress *p);
 /* wijkscan map (cmd_map.c): argv as after the program name, argv[0] =
  * "map". */
 int cli_cmd_map(int argc, char **argv);
+/* wijkscan compare and wijkscan report (cmd_report.c), argv as for map. */
+int cli_cmd_compare(int argc, char **argv);
+int cli_cmd_report(int argc, char **argv);
+#define CLI_MAX_LIST 64
+/* Split "a,b,c" into list (pointers into buf, at most CLI_MAX_LIST);
+ * false when empty or too long. */
+bool cli_split_list(const char *v, char *buf, size_t size, const char **list,
+                    size_t *n);
+/* argv[*i] is an option: its name (before any '=') into name, its value
+ * after '=' or as the next argument (*i moves on); false when missing. */
+bool cli_option_value(int argc, char **argv, int *i, char *name, size_t size,
+                      const char **value);
+/* Log callback: warnings and errors to stderr, information too when
+ * *(const bool *)user (verbose). */
+void cli_log_stderr(ws_log_level level, const char *msg, void *user);
+/* Monotonic seconds. */
+double cli_now(void);
+/* mkdir -p; 0 or -1 with errno. */
+int cli_make_dir(const char *dir);
+/* A style name: a path as given, else <styles dir>/NAME.yaml. */
+const char *cli_style_path(const char *name, char *buf, size_t size);
 /* Render the maps a project lists; returns an exit code. */
 int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet);
 /* Where layers/ and styles/ are: the source tree when run from the build

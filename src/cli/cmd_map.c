@@ -13,7 +13,7 @@
 
 #include "cli.h"
 
-#define MAX_LIST 64
+#define MAX_LIST CLI_MAX_LIST
 
 static const char *const map_help =
     "Usage: wijkscan map OUT.gpkg --theme THEME -o FILE.png|.pdf|.svg "
@@ -69,9 +69,24 @@ static int usage(const char *fmt, const char *arg) {
     return WS_EXIT_USAGE;
 }
 
-/* Split "a,b,c" into list (pointers into buf). */
-static bool split(const char *v, char *buf, size_t size, const char **list,
-                  size_t *n) {
+bool cli_option_value(int argc, char **argv, int *i, char *name, size_t size,
+                      const char **value) {
+    const char *arg = argv[*i];
+    const char *eq = strchr(arg, '=');
+    if (eq && arg[1] == '-') {
+        snprintf(name, size, "%.*s", (int)(eq - arg), arg);
+        *value = eq + 1;
+        return true;
+    }
+    snprintf(name, size, "%s", arg);
+    if (*i + 1 >= argc)
+        return false;
+    *value = argv[++*i];
+    return true;
+}
+
+bool cli_split_list(const char *v, char *buf, size_t size, const char **list,
+                    size_t *n) {
     if (strlen(v) >= size)
         return false;
     memcpy(buf, v, strlen(v) + 1);
@@ -83,7 +98,7 @@ static bool split(const char *v, char *buf, size_t size, const char **list,
         while (*p == ' ')
             p++;
         if (*p) {
-            if (*n >= MAX_LIST)
+            if (*n >= CLI_MAX_LIST)
                 return false;
             list[(*n)++] = p;
         }
@@ -115,8 +130,7 @@ static bool is_dir(const char *path) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A style name: a path as given, else <styles dir>/NAME.yaml. */
-static const char *style_path(const char *name, char *buf, size_t size) {
+const char *cli_style_path(const char *name, char *buf, size_t size) {
     size_t n = strlen(name);
     if (strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".yaml") == 0))
         return name;
@@ -149,29 +163,31 @@ static int parse_option(map_args *a, const char *opt, const char *v) {
     } else if (strcmp(opt, "--level") == 0) {
         return parse_level(v, &o->level);
     } else if (strcmp(opt, "--gemeente") == 0) {
-        if (!split(v, a->buf[0], sizeof a->buf[0], a->gem, &o->n_gemeenten))
+        if (!cli_split_list(v, a->buf[0], sizeof a->buf[0], a->gem,
+                            &o->n_gemeenten))
             return usage("--gemeente: expected codes such as GM0114, not "
                          "'%s'",
                          v);
         o->gemeenten = a->gem;
     } else if (strcmp(opt, "--pool-gemeente") == 0) {
-        if (!split(v, a->buf[1], sizeof a->buf[1], a->poolgem,
-                   &o->n_pool_gemeenten))
+        if (!cli_split_list(v, a->buf[1], sizeof a->buf[1], a->poolgem,
+                            &o->n_pool_gemeenten))
             return usage("--pool-gemeente: expected codes, not '%s'", v);
         o->pool_gemeenten = a->poolgem;
     } else if (strcmp(opt, "--pool") == 0) {
-        if (!split(v, a->buf[2], sizeof a->buf[2], a->pool, &o->n_pool_columns))
+        if (!cli_split_list(v, a->buf[2], sizeof a->buf[2], a->pool,
+                            &o->n_pool_columns))
             return usage("--pool: expected column names, not '%s'", v);
         o->pool_columns = a->pool;
     } else if (strcmp(opt, "--voorzieningen") == 0) {
-        if (!split(v, a->buf[3], sizeof a->buf[3], a->voorz,
-                   &o->n_voorzieningen))
+        if (!cli_split_list(v, a->buf[3], sizeof a->buf[3], a->voorz,
+                            &o->n_voorzieningen))
             return usage("--voorzieningen: expected categories or 'all', "
                          "not '%s'",
                          v);
         o->voorzieningen = a->voorz;
     } else if (strcmp(opt, "--style") == 0) {
-        o->style_path = style_path(v, a->style, sizeof a->style);
+        o->style_path = cli_style_path(v, a->style, sizeof a->style);
     } else if (strcmp(opt, "--classes") == 0) {
         if (!parse_number(v, &x) || x < 1 || x > WS_CLASS_MAX_K ||
             x != floor(x))
@@ -189,7 +205,7 @@ static int parse_option(map_args *a, const char *opt, const char *v) {
         char tmp[1024];
         const char *list[MAX_LIST];
         size_t n = 0;
-        if (!split(v, tmp, sizeof tmp, list, &n) ||
+        if (!cli_split_list(v, tmp, sizeof tmp, list, &n) ||
             n > sizeof a->breaks / sizeof a->breaks[0])
             return usage("--breaks: expected numbers such as 5,6.5,8, not "
                          "'%s'",
@@ -259,17 +275,9 @@ static int parse(int argc, char **argv, map_args *a) {
             continue;
         }
         char name[64];
-        const char *eq = strchr(arg, '=');
         const char *value;
-        if (eq && arg[1] == '-') {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", arg);
-            if (i + 1 >= argc)
-                return usage("option %s needs a value", arg);
-            value = argv[++i];
-        }
+        if (!cli_option_value(argc, argv, &i, name, sizeof name, &value))
+            return usage("option %s needs a value", arg);
         int rc = parse_option(a, name, value);
         if (rc != WS_EXIT_OK)
             return rc;
@@ -277,19 +285,15 @@ static int parse(int argc, char **argv, map_args *a) {
     return WS_EXIT_OK;
 }
 
-typedef struct map_log {
-    bool verbose;
-} map_log;
-
-static void log_message(ws_log_level level, const char *msg, void *user) {
-    const map_log *ml = user;
-    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !ml->verbose))
+void cli_log_stderr(ws_log_level level, const char *msg, void *user) {
+    const bool *verbose = user;
+    if (level == WS_LOG_DEBUG || (level == WS_LOG_INFO && !*verbose))
         return;
     fprintf(stderr, "wijkscan: %s%s\n",
             level == WS_LOG_WARNING ? "warning: " : "", msg);
 }
 
-static double now(void) {
+double cli_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -312,7 +316,7 @@ static void report(const ws_map_options *o, const ws_map_info *info,
 /* Render one map; returns the exit code. */
 static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
     ws_map_info info;
-    double t0 = now();
+    double t0 = cli_now();
     ws_status st = ws_map_render(ctx, o, &info);
     if (st != WS_OK) {
         const char *msg = ws_ctx_errmsg(ctx);
@@ -321,7 +325,7 @@ static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
         return cli_exit_code(st);
     }
     if (!quiet)
-        report(o, &info, now() - t0);
+        report(o, &info, cli_now() - t0);
     return WS_EXIT_OK;
 }
 
@@ -356,11 +360,10 @@ int cli_cmd_map(int argc, char **argv) {
     }
     a->o.column = theme_column(a->theme, a->column, sizeof a->column);
     cli_install_signal_handlers();
-    map_log ml = {a->verbose};
     ws_ctx_options co;
     ws_ctx_options_init(&co);
-    co.log = log_message;
-    co.log_user = &ml;
+    co.log = cli_log_stderr;
+    co.log_user = &a->verbose;
     ws_ctx *ctx = NULL;
     if (ws_ctx_new(&co, &ctx) != WS_OK) {
         fputs("wijkscan: cannot create a context\n", stderr);

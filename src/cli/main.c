@@ -180,7 +180,7 @@ static int run_pipeline(ws_ctx *ctx, const ws_pipeline_options *o,
     return WS_EXIT_OK;
 }
 
-static int make_dir(const char *dir) {
+int cli_make_dir(const char *dir) {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", dir);
     for (char *s = buf + 1; *s; s++) {
@@ -257,7 +257,7 @@ static int cmd_score(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     }
     o.output.gpkg_path = a->output;
     o.output.csv_dir = a->csv_dir;
-    if (a->csv_dir && make_dir(a->csv_dir) != 0) {
+    if (a->csv_dir && cli_make_dir(a->csv_dir) != 0) {
         fprintf(stderr,
                 "wijkscan: error: %s: cannot create the CSV "
                 "directory: %s\n",
@@ -290,7 +290,7 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         return fail(ctx, st, p);
     }
     const char *dir = ws_project_output_dir(proj);
-    if (make_dir(dir) != 0) {
+    if (cli_make_dir(dir) != 0) {
         fprintf(stderr,
                 "wijkscan: error: %s: cannot create the output "
                 "directory: %s\n",
@@ -354,6 +354,10 @@ static command_fn find_command(const char *name) {
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "map") == 0)
         return cli_cmd_map(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "compare") == 0)
+        return cli_cmd_compare(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return cli_cmd_report(argc - 1, argv + 1);
     cli_args *a = calloc(1, sizeof *a);
     if (!a) {
         fputs("wijkscan: out of memory\n", stderr);

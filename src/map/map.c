@@ -216,18 +216,22 @@ static bool starts_with(const char *s, const char *prefix) {
     return s && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+void ws__map_classify_options(const ws_map_options *o, const ws_map_style *st,
+                              ws_classify_options *co) {
+    ws_classify_options_init(co);
+    co->method = o->method >= 0 ? (ws_class_method)o->method : st->method;
+    co->k = o->classes ? o->classes : st->classes;
+    if (o->n_breaks) {
+        co->method = WS_CLASS_MANUAL;
+        co->manual_breaks = o->breaks;
+        co->n_manual = o->n_breaks;
+    }
+}
+
 static ws_status classify(ws_map_page *p) {
-    const ws_map_options *o = p->opt;
     ws_map_data *d = p->d;
     ws_classify_options co;
-    ws_classify_options_init(&co);
-    co.method = o->method >= 0 ? (ws_class_method)o->method : p->st->method;
-    co.k = o->classes ? o->classes : p->st->classes;
-    if (o->n_breaks) {
-        co.method = WS_CLASS_MANUAL;
-        co.manual_breaks = o->breaks;
-        co.n_manual = o->n_breaks;
-    }
+    ws__map_classify_options(p->opt, p->st, &co);
     size_t nsets = d->npool ? d->npool : 1;
     double **v = ws__calloc(p->ctx, nsets, sizeof *v);
     size_t *n = ws__calloc(p->ctx, nsets, sizeof *n);
@@ -610,8 +614,10 @@ static double round_scale(double denom) {
     return ceil(denom / e * (1 - 1e-12)) * e;
 }
 
-static ws_status fit_extent(ws_map_page *p, double fx, double fy, double fw,
-                            double fh, bool paper) {
+/* Extent of the selected regions with the style's padding; false when
+ * none has a geometry. */
+static bool selected_extent(const ws_map_page *p, double *ex0, double *ey0,
+                            double *ex1, double *ey1) {
     GEOSContextHandle_t h = p->ctx->geos;
     double x0 = HUGE_VAL, y0 = HUGE_VAL, x1 = -HUGE_VAL, y1 = -HUGE_VAL;
     for (size_t i = 0; i < p->d->n; i++) {
@@ -630,21 +636,40 @@ static ws_status fit_extent(ws_map_page *p, double fx, double fy, double fw,
         y1 = fmax(y1, d);
     }
     if (!(x1 > x0) || !(y1 > y0))
+        return false;
+    double pad = p->st->padding * fmax(x1 - x0, y1 - y0);
+    *ex0 = x0 - pad;
+    *ex1 = x1 + pad;
+    *ey0 = y0 - pad;
+    *ey1 = y1 + pad;
+    return true;
+}
+
+double ws__map_fit_scale(const ws_map_page *p, double fw, double fh) {
+    double x0, y0, x1, y1;
+    if (!selected_extent(p, &x0, &y0, &x1, &y1))
+        return 0;
+    return fmin(fw / (x1 - x0), fh / (y1 - y0));
+}
+
+double ws__map_paper_scale(double s, double *denom) {
+    double d = round_scale(72.0 / (s * 0.0254));
+    if (denom)
+        *denom = d;
+    return 72.0 / (d * 0.0254);
+}
+
+ws_status ws__map_fit(ws_map_page *p, double fx, double fy, double fw,
+                      double fh, bool paper, double force_s) {
+    double x0, y0, x1, y1;
+    if (!selected_extent(p, &x0, &y0, &x1, &y1))
         return ws__error(p->ctx, WS_ERR_DATA_EMPTY,
                          "%s: no regions with a geometry to map",
                          p->opt->gpkg_path);
-    double pad = p->st->padding * fmax(x1 - x0, y1 - y0);
-    x0 -= pad;
-    x1 += pad;
-    y0 -= pad;
-    y1 += pad;
-    double s = fmin(fw / (x1 - x0), fh / (y1 - y0));
+    double s = force_s > 0 ? force_s : fmin(fw / (x1 - x0), fh / (y1 - y0));
     p->scale_ratio = 0;
-    if (paper) {
-        double denom = round_scale(72.0 / (s * 0.0254));
-        s = 72.0 / (denom * 0.0254);
-        p->scale_ratio = denom;
-    }
+    if (paper)
+        s = ws__map_paper_scale(s, &p->scale_ratio);
     double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
     p->v = (ws_map_view){fx,
                          fy,
@@ -837,7 +862,7 @@ static ws_status draw_points(ws_map_page *p) {
 /* --- the map frame
  * ------------------------------------------------------------- */
 
-static ws_status draw_map(ws_map_page *p) {
+ws_status ws__map_draw(ws_map_page *p) {
     const ws_map_style *st = p->st;
     ws_map_data *d = p->d;
     ws_renderer *r = p->r;
@@ -943,7 +968,7 @@ static void humanize(const char *col, char *buf, size_t size) {
         buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
-static const char *level_word(ws_level l, bool plural) {
+const char *ws__map_level_word(ws_level l, bool plural) {
     switch (l) {
     case WS_LEVEL_BUURT:
         return plural ? "buurten" : "buurt";
@@ -957,7 +982,7 @@ static const char *level_word(ws_level l, bool plural) {
 }
 
 /* First four-digit year 1990..2099 in a file name, or 0. */
-static int year_in(const char *s) {
+int ws__map_year_in(const char *s) {
     for (const char *c = s; c && *c; c++) {
         if ((c == s || c[-1] < '0' || c[-1] > '9') && c[0] >= '1' &&
             c[0] <= '2' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
@@ -975,7 +1000,7 @@ static int year_in(const char *s) {
 static int input_year(const ws_map_data *d, const char *role) {
     for (size_t i = 0; i < d->ninputs; i++)
         if (d->inputs[i].key && strcmp(d->inputs[i].key, role) == 0) {
-            int y = year_in(d->inputs[i].value);
+            int y = ws__map_year_in(d->inputs[i].value);
             if (y)
                 return y;
         }
@@ -989,7 +1014,7 @@ static bool has_input(const ws_map_data *d, const char *role) {
     return false;
 }
 
-static void dutch_date(const char *iso, char *buf, size_t size) {
+void ws__map_dutch_date(const char *iso, char *buf, size_t size) {
     static const char *const months[] = {
         "januari", "februari", "maart",     "april",   "mei",      "juni",
         "juli",    "augustus", "september", "oktober", "november", "december"};
@@ -1091,7 +1116,7 @@ static ws_status draw_title(ws_map_page *p, double x, double y, double w,
         snprintf(title, sizeof title, "%s", p->opt->title);
     else
         snprintf(title, sizeof title, "%s per %s", label,
-                 level_word(d->level, false));
+                 ws__map_level_word(d->level, false));
     if (p->opt->subtitle) {
         snprintf(sub, sizeof sub, "%s", p->opt->subtitle);
     } else {
@@ -1135,12 +1160,12 @@ static ws_status draw_title(ws_map_page *p, double x, double y, double w,
     return s;
 }
 
-static ws_status draw_footer(ws_map_page *p, double x, double y_bottom,
-                             double w, double *height) {
+ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
+                         double *height) {
     const ws_map_style *st = p->st;
     char src[1024], date[64], right[160];
     source_line(p, src, sizeof src);
-    dutch_date(p->d->production_date, date, sizeof date);
+    ws__map_dutch_date(p->d->production_date, date, sizeof date);
     snprintf(right, sizeof right, "%s%swijkscan %s", date[0] ? date : "",
              date[0] ? " · " : "", WS_VERSION_STRING);
     ws_font f = ws__map_font(st, &st->source_font);
@@ -1190,7 +1215,7 @@ static ws_status compose(ws_map_page *p) {
     double top = 0, foot = 0;
     ws_status s = draw_title(p, m, m, W - 2 * m, &top);
     if (s == WS_OK)
-        s = draw_footer(p, m, H - m, W - 2 * m, &foot);
+        s = ws__map_footer(p, m, H - m, W - 2 * m, &foot);
     if (s != WS_OK)
         return s;
     double gap = 5 * WS_MM;
@@ -1237,9 +1262,9 @@ static ws_status compose(ws_map_page *p) {
                          "%.0f pt left for the frame)",
                          fw, fh);
     bool paper = !(p->opt->width_px > 0 && p->opt->height_px > 0);
-    s = fit_extent(p, fx, fy, fw, fh, paper);
+    s = ws__map_fit(p, fx, fy, fw, fh, paper, 0);
     if (s == WS_OK)
-        s = draw_map(p);
+        s = ws__map_draw(p);
     if (s == WS_OK)
         s = ws__map_legend_draw(p, lx, ly, lwid);
     double sbh = 0;
@@ -1284,6 +1309,42 @@ static ws_status check_options(ws_ctx *ctx, const ws_map_options *o) {
     return WS_OK;
 }
 
+ws_status ws__map_prepare(ws_ctx *ctx, const ws_map_options *opt,
+                          const ws_map_style *style, ws_renderer *r,
+                          ws_map_data *d, ws_map_page *p) {
+    memset(p, 0, sizeof *p);
+    p->ctx = ctx;
+    p->r = r;
+    p->st = style;
+    p->opt = opt;
+    p->d = d;
+    ws_status st = classify(p);
+    if (st == WS_OK)
+        st = describe_fallback(p);
+    if (st == WS_OK) {
+        units(p);
+        st = colours(p);
+    }
+    if (st == WS_OK) {
+        p->cat_count =
+            ws__calloc(ctx, d->ncat ? d->ncat : 1, sizeof *p->cat_count);
+        if (!p->cat_count)
+            st = WS_ERR_NOMEM;
+    }
+    return st;
+}
+
+void ws__map_page_release(ws_map_page *p) {
+    ws_classes_free(p->ctx, p->classes);
+    ws__free(p->ctx, p->cat_count);
+    ws__free(p->ctx, p->avoid);
+    ws__free(p->ctx, p->symbols);
+    p->classes = NULL;
+    p->cat_count = NULL;
+    p->avoid = NULL;
+    p->symbols = NULL;
+}
+
 ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
                               const ws_map_style *style, ws_renderer *r,
                               ws_map_info *info) {
@@ -1295,24 +1356,7 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
     if (st != WS_OK)
         return st;
     ws_map_page p;
-    memset(&p, 0, sizeof p);
-    p.ctx = ctx;
-    p.r = r;
-    p.st = style;
-    p.opt = opt;
-    p.d = &d;
-    st = classify(&p);
-    if (st == WS_OK)
-        st = describe_fallback(&p);
-    if (st == WS_OK) {
-        units(&p);
-        st = colours(&p);
-    }
-    if (st == WS_OK) {
-        p.cat_count = ws__calloc(ctx, d.ncat ? d.ncat : 1, sizeof *p.cat_count);
-        if (!p.cat_count)
-            st = WS_ERR_NOMEM;
-    }
+    st = ws__map_prepare(ctx, opt, style, r, &d, &p);
     if (st == WS_OK)
         st = compose(&p);
     if (st == WS_OK && info) {
@@ -1336,19 +1380,16 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
         info->width_px = round(r->width * r->px_per_pt);
         info->height_px = round(r->height * r->px_per_pt);
     }
-    ws_classes_free(ctx, p.classes);
-    ws__free(ctx, p.cat_count);
-    ws__free(ctx, p.avoid);
-    ws__free(ctx, p.symbols);
+    ws__map_page_release(&p);
     ws__map_data_free(&d);
     return st;
 }
 
 /* Is the output the GeoPackage itself? */
-static bool same_file(const char *a, const char *b) {
+bool ws__map_same_file(const char *a, const char *b) {
     struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
@@ -1365,7 +1406,7 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "%s: the output must end in .png, .pdf or .svg",
                          opt->output_path);
-    if (same_file(opt->output_path, opt->gpkg_path))
+    if (ws__map_same_file(opt->output_path, opt->gpkg_path))
         return ws__error(ctx, WS_ERR_IO_WRITE,
                          "%s: is the input GeoPackage; refusing to overwrite "
                          "it",

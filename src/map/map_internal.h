@@ -234,6 +234,43 @@ void ws__map_to_page(const ws_map_view *v, double X, double Y, double *x,
 ws_status ws__map_avoid(ws_map_page *p, ws_box b);
 ws_font ws__map_font(const ws_map_style *st, const ws_font *f);
 
+/* For composers of several maps on a page (compare, report): read the data
+ * with ws__map_data_read(), then prepare (classify — pooled over
+ * opt->pool_gemeenten when given — describe, colour; the class counts are
+ * those of the regions selected now), then per frame: select regions,
+ * ws__map_fit() and ws__map_draw(); the legend, scale bar and north arrow
+ * as for one map. Release with ws__map_page_release(). */
+ws_status ws__map_prepare(ws_ctx *ctx, const ws_map_options *opt,
+                          const ws_map_style *style, ws_renderer *r,
+                          ws_map_data *d, ws_map_page *p);
+void ws__map_page_release(ws_map_page *p);
+/* The classification a map of these options and style uses. */
+void ws__map_classify_options(const ws_map_options *o, const ws_map_style *st,
+                              ws_classify_options *co);
+/* The pt per metre at which the selected regions (with the style's
+ * padding) just fit a frame of fw × fh pt; 0 when none has a geometry. */
+double ws__map_fit_scale(const ws_map_page *p, double fw, double fh);
+/* `s` (pt per metre) made a round paper scale (1 : 260.000), never larger;
+ * *denom (may be NULL) receives the scale's denominator. */
+double ws__map_paper_scale(double s, double *denom);
+/* Centre the frame on the selected regions at `force_s` pt per metre (0:
+ * the largest that fits; `paper` rounds it to a paper scale). */
+ws_status ws__map_fit(ws_map_page *p, double fx, double fy, double fw,
+                      double fh, bool paper, double force_s);
+/* "buurt" / "buurten", "wijk" / "wijken", … */
+const char *ws__map_level_word(ws_level l, bool plural);
+/* First four-digit year 1990..2099 in a text (a file name), or 0. */
+int ws__map_year_in(const char *s);
+/* "23 november 2026" from ISO 8601 "2026-11-23…", or "". */
+void ws__map_dutch_date(const char *iso, char *buf, size_t size);
+/* Are a and b the same file (device and inode)? */
+bool ws__map_same_file(const char *a, const char *b);
+/* The source line (left) and production date (right) above y_bottom. */
+ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
+                         double *height);
+/* Draw the frame: context, fills, boundaries, symbols, labels. */
+ws_status ws__map_draw(ws_map_page *p);
+
 /* Render through a given renderer (tests use the recording backend). */
 ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
                               const ws_map_style *style, ws_renderer *r,

@@ -15,10 +15,10 @@
 static void format_number(double v, int decimals, bool group, char *buf,
                           size_t size) {
     char digits[64];
-    double f = pow(10, decimals);
-    double r = nearbyint(fabs(v) * f) / f;
-    bool neg = v < 0 && r > 0;
-    snprintf(digits, sizeof digits, "%.*f", decimals, r);
+    /* rounded from the exact binary value (2,45 is a little more than
+     * 2,45, so 2,5), as printf does */
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+    bool neg = v < 0 && strspn(digits, "0.") < strlen(digits);
     char *dot = strchr(digits, '.');
     size_t intlen = dot ? (size_t)(dot - digits) : strlen(digits);
     size_t o = 0;

@@ -21,6 +21,8 @@ typedef struct cairo_impl {
     cairo_surface_t *surface;
     cairo_t *cr;
     int clip_depth;
+    /* PDF outline: the item last added at each level (parents) */
+    int outline[8];
     /* stream output (PDF/SVG) */
     FILE *file;
     bool write_failed;
@@ -192,7 +194,47 @@ static ws_status c_note(ws_renderer *r, const ws_note *n) {
         cairo_pdf_surface_set_metadata(ci->surface, CAIRO_PDF_METADATA_MOD_DATE,
                                        n->text);
     }
-    return WS_OK;
+    if (n->kind == WS_NOTE_OUTLINE && n->text &&
+        ci->opt.format == WS_RENDER_PDF) {
+        int level = (int)n->v[0];
+        if (level < 0)
+            level = 0;
+        if (level > 7)
+            level = 7;
+        char dest[96];
+        snprintf(dest, sizeof dest, "page=%d pos=[0 %.2f]", (int)n->v[1],
+                 n->box.y > 0 ? n->box.y : 0.0);
+        int parent =
+            level == 0 ? CAIRO_PDF_OUTLINE_ROOT : ci->outline[level - 1];
+        int id = cairo_pdf_surface_add_outline(
+            ci->surface, parent, n->text, dest,
+            level == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+        for (int l = level; l < 8; l++)
+            ci->outline[l] = id;
+    }
+    if (n->kind == WS_NOTE_LINK && ci->opt.format == WS_RENDER_PDF) {
+        char attr[160];
+        snprintf(attr, sizeof attr,
+                 "rect=[%.2f %.2f %.2f %.2f] page=%d pos=[0 %.2f]", n->box.x,
+                 n->box.y, n->box.w, n->box.h, (int)n->v[0], n->v[1]);
+        cairo_tag_begin(ci->cr, CAIRO_TAG_LINK, attr);
+        cairo_tag_end(ci->cr, CAIRO_TAG_LINK);
+    }
+    return check(r, "annotating");
+}
+
+static ws_status c_page(ws_renderer *r) {
+    cairo_impl *ci = r->impl;
+    if (ci->opt.format != WS_RENDER_PDF)
+        return ws__error(r->ctx, WS_ERR_INVALID_ARG,
+                         "render: %s holds one page; a document needs PDF",
+                         ci->opt.format == WS_RENDER_PNG ? "PNG" : "SVG");
+    while (ci->clip_depth > 0)
+        c_unclip(r);
+    cairo_show_page(ci->cr);
+    set_source(ci->cr, ci->opt.background);
+    cairo_paint(ci->cr);
+    return check(r, "starting a page");
 }
 
 /* --- output ----------------------------------------------------------------
@@ -372,6 +414,7 @@ ws_status ws__render_cairo_new(ws_ctx *ctx, const ws_cairo_options *opt,
     r->clip = c_clip;
     r->unclip = c_unclip;
     r->note = c_note;
+    r->page = c_page;
     r->finish = c_finish;
     r->destroy = c_destroy;
     if (opt->format == WS_RENDER_PNG) {

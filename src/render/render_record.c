@@ -25,6 +25,7 @@ static ws_rec *push(ws_renderer *r, ws_rec_kind kind) {
     ws_rec *e = &ri->rec.items[ri->rec.n++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
+    e->page = ri->rec.pages - 1;
     return e;
 }
 
@@ -114,6 +115,12 @@ static ws_status r_note(ws_renderer *r, const ws_note *n) {
     return WS_OK;
 }
 
+static ws_status r_page(ws_renderer *r) {
+    record_impl *ri = r->impl;
+    ri->rec.pages++;
+    return WS_OK;
+}
+
 static ws_status r_finish(ws_renderer *r) {
     (void)r;
     return WS_OK;
@@ -162,8 +169,10 @@ ws_status ws__render_record_new(ws_ctx *ctx, double width_pt, double height_pt,
     r->clip = r_clip;
     r->unclip = r_unclip;
     r->note = r_note;
+    r->page = r_page;
     r->finish = r_finish;
     r->destroy = r_destroy;
+    ri->rec.pages = 1;
     ri->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
     ri->cr = cairo_create(ri->surface);
     if (cairo_status(ri->cr) != CAIRO_STATUS_SUCCESS) {

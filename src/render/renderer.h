@@ -90,8 +90,14 @@ typedef enum ws_note_kind {
     WS_NOTE_NORTH_ARROW,    /* v[0] = rotation in degrees */
     WS_NOTE_TITLE,          /* text */
     WS_NOTE_SOURCE,         /* text */
-    WS_NOTE_DATE            /* text = production date, ISO 8601 (PDF
+    WS_NOTE_DATE,           /* text = production date, ISO 8601 (PDF
                                metadata) */
+    WS_NOTE_OUTLINE,        /* text = bookmark; v[0] = level (0 top),
+                               v[1] = target page (1-based), box.y = target
+                               y on that page */
+    WS_NOTE_LINK,           /* box = clickable area on this page; v[0] =
+                               target page (1-based), v[1] = target y */
+    WS_NOTE_FIGURE          /* text = figure name; box = its area */
 } ws_note_kind;
 
 typedef struct ws_note {
@@ -120,6 +126,9 @@ struct ws_renderer {
     ws_status (*clip)(ws_renderer *r, double x, double y, double w, double h);
     ws_status (*unclip)(ws_renderer *r);
     ws_status (*note)(ws_renderer *r, const ws_note *n);
+    /* End the current page and start the next one of the same size (PDF;
+     * the recording backend counts pages; PNG and SVG have one page). */
+    ws_status (*page)(ws_renderer *r);
     /* Write the output (PNG/PDF/SVG) and report any sticky error. */
     ws_status (*finish)(ws_renderer *r);
     void (*destroy)(ws_renderer *r);
@@ -169,11 +178,13 @@ typedef struct ws_rec {
     ws_note_kind note;     /* NOTE */
     double v[4];           /* NOTE */
     ws_rgba color;         /* NOTE */
+    size_t page;           /* 0-based page the element is on */
 } ws_rec;
 
 typedef struct ws_recording {
     ws_rec *items;
     size_t n, cap;
+    size_t pages; /* pages begun (1 + calls of page()) */
 } ws_recording;
 
 /* A renderer that records into *rec (owned by the renderer; read it before
