@@ -143,6 +143,22 @@ struct ws_dataset {
 };
 
 ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
+/* Make room for `n` dwellings in all (every column together), so that a
+ * reader that knows how many rows follow grows the columns once. */
+ws_status ws__dataset_reserve_dwellings(ws_dataset *ds, size_t n);
+/* Append a dwelling into reserved room (ws__dataset_reserve_dwellings). */
+static inline void ws__dataset_push_dwelling(ws_dataset *ds, double x, double y,
+                                             float opp, int16_t bouwjaar,
+                                             uint64_t pand_id) {
+    ws__dwellings *d = &ds->dw;
+    d->x[d->n] = x;
+    d->y[d->n] = y;
+    d->oppervlakte[d->n] = opp;
+    d->bouwjaar[d->n] = bouwjaar;
+    d->pand_id[d->n] = pand_id;
+    d->buurt[d->n] = -1;
+    d->n++;
+}
 ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
                                    float opp, int16_t bouwjaar,
                                    uint64_t pand_id);
