@@ -1,8 +1,10 @@
 /* The fast paths give the same results as the plain ones, value for value:
  * the Arrow reader of the BAG against the per-feature reader (on the real
  * LVBAG sample and the BOCE example data, with and without a selection),
- * the join's cell grid and threads against the point-by-point join, and
- * the threaded nearest-voorziening search against one thread. */
+ * the join's cell grid and threads against the point-by-point join, the
+ * threaded nearest-voorziening search against one thread, and the region
+ * levels (validity checks and repairs, dissolved wijken and gemeenten, the
+ * regio outline on a thread of its own) against one thread. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include <cpl_conv.h>
 
 #include "access/kdtree.h"
+#include "core/core_internal.h"
 #include "join/join_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
@@ -214,6 +217,125 @@ static void access_threads_agree(void **state) {
     ws_dataset_free(ds);
 }
 
+/* --- regions on threads ---------------------------------------------------
+ * 48 buurten in 6 wijken of 3 gemeenten, a file of buurten only (so wijken,
+ * gemeenten and the regio are dissolved), some of them bow-ties that
+ * MakeValid repairs; `bad` gives one buurt no code, after some repairs. */
+static void write_buurten(const char *path, bool bad) {
+    static const char *const gm[3] = {"0114", "0109", "1681"};
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"type\": \"FeatureCollection\", \"name\": \"buurten\", "
+               "\"crs\": {\"type\": \"name\", \"properties\": {\"name\": "
+               "\"urn:ogc:def:crs:EPSG::28992\"}}, \"features\": [\n");
+    for (int i = 0; i < 48; i++) {
+        int g = i / 16, w = (i / 8) % 2 + 1, b = i % 8 + 1;
+        double x = 250000 + (i % 8) * 100.0, y = 530000 + (i / 8) * 100.0;
+        bool bowtie = i == 3 || i == 20 || i == 21 || i == 40;
+        char code[32];
+        snprintf(code, sizeof code, "BU%s%02d%02d", gm[g], w, b);
+        fprintf(f,
+                "%s{\"type\": \"Feature\", \"properties\": {\"buurtcode\": "
+                "\"%s\", \"buurtnaam\": \"b%d\", \"gemeentecode\": "
+                "\"GM%s\", \"water\": \"NEE\"}, \"geometry\": {\"type\": "
+                "\"Polygon\", \"coordinates\": [[[%.0f, %.0f], [%.0f, %.0f], "
+                "[%.0f, %.0f], [%.0f, %.0f], [%.0f, %.0f]]]}}\n",
+                i ? "," : "", bad && i == 30 ? "" : code, i, gm[g], x, y,
+                x + 100, bowtie ? y + 100 : y, x + 100, bowtie ? y : y + 100, x,
+                y + 100, x, y);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+}
+
+typedef struct log_capture {
+    char text[8192];
+} log_capture;
+
+static void capture_log(ws_log_level level, const char *msg, void *user) {
+    log_capture *lc = user;
+    size_t n = strlen(lc->text);
+    snprintf(lc->text + n, sizeof lc->text - n, "%d %s\n", (int)level, msg);
+}
+
+static ws_dataset *load_regions_with(const char *buurten, const char *threads,
+                                     log_capture *lc, ws_ctx **out_ctx) {
+    setenv("WIJKSCAN_THREADS", threads, 1);
+    ws_ctx_options co;
+    ws_ctx_options_init(&co);
+    co.log = capture_log;
+    co.log_user = lc;
+    memset(lc, 0, sizeof *lc);
+    assert_int_equal(ws_ctx_new(&co, out_ctx), WS_OK);
+    ws_load_options lo;
+    ws_load_options_init(&lo);
+    lo.layers_dir = LAYERS;
+    lo.bag.path = WS_TEST_DATA_DIR "/cli/bag.geojson";
+    lo.buurten.path = buurten;
+    ws_dataset *ds = NULL;
+    ws_load(*out_ctx, &lo, &ds);
+    unsetenv("WIJKSCAN_THREADS");
+    return ds;
+}
+
+static void regions_threads_agree(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ws_regions_XXXXXX", path[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/b.geojson", dir);
+    snprintf(bad, sizeof bad, "%s/bad.geojson", dir);
+    write_buurten(path, false);
+    write_buurten(bad, true);
+    log_capture one, three;
+    ws_ctx *c1, *c3;
+    ws_dataset *a = load_regions_with(path, "1", &one, &c1);
+    ws_dataset *b = load_regions_with(path, "3", &three, &c3);
+    if (!a || !b)
+        fail_msg("%s / %s", ws_ctx_errmsg(c1), ws_ctx_errmsg(c3));
+    assert_string_equal(one.text, three.text);
+    assert_non_null(strstr(one.text, "invalid polygon of BU01090105 repaired"));
+    assert_int_equal(a->n_invalid_repaired, 4);
+    assert_int_equal(b->n_invalid_repaired, 4);
+    for (int l = 0; l < WS_LEVEL_COUNT; l++) {
+        const ws__level *la = &a->levels[l], *lb = &b->levels[l];
+        assert_int_equal(la->table->nrows, lb->table->nrows);
+        for (size_t r = 0; r < la->table->nrows; r++) {
+            assert_string_equal(ws_table_get_text(la->table, 0, r),
+                                ws_table_get_text(lb->table, 0, r));
+            assert_non_null(la->geom[r]);
+            assert_int_equal(
+                GEOSEqualsExact_r(c1->geos, la->geom[r], lb->geom[r], 0), 1);
+        }
+    }
+    assert_int_equal(a->levels[WS_LEVEL_WIJK].table->nrows, 6);
+    assert_int_equal(a->levels[WS_LEVEL_GEMEENTE].table->nrows, 3);
+    ws_dataset_free(a);
+    ws_dataset_free(b);
+    ws_ctx_free(c1);
+    ws_ctx_free(c3);
+    /* a buurt without a code after the repairs: the same warnings, then the
+     * same error */
+    a = load_regions_with(bad, "1", &one, &c1);
+    b = load_regions_with(bad, "3", &three, &c3);
+    assert_null(a);
+    assert_null(b);
+    assert_string_equal(one.text, three.text);
+    /* as when each polygon was checked as it was read: the three before
+     * the bad buurt were repaired, the one after it never read */
+    size_t repaired = 0;
+    for (const char *p = one.text; (p = strstr(p, " repaired ")); p++)
+        repaired++;
+    assert_int_equal(repaired, 3);
+    assert_int_equal(ws_ctx_status(c1), ws_ctx_status(c3));
+    assert_string_equal(ws_ctx_errmsg(c1), ws_ctx_errmsg(c3));
+    assert_non_null(strstr(ws_ctx_errmsg(c1), "has no"));
+    ws_ctx_free(c1);
+    ws_ctx_free(c3);
+    unlink(path);
+    unlink(bad);
+    rmdir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(arrow_reader_real_lvbag, setup,
@@ -221,6 +343,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(arrow_reader_boce, setup, teardown),
         cmocka_unit_test_setup_teardown(join_modes_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(access_threads_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(regions_threads_agree, setup, teardown),
     };
     return cmocka_run_group_tests_name("fastpaths", tests, NULL, NULL);
 }
