@@ -60,13 +60,12 @@ ws_status ws_load(ws_ctx *ctx, const ws_load_options *opt, ws_dataset **out) {
     if (st != WS_OK)
         return st;
     ws_dataset *ds = NULL;
-    ws__regio_job *regio = NULL;
     ws_bbox extent = {0};
     st = ws__dataset_new(ctx, &ds);
     if (st == WS_OK)
         st = ws__load_regions(ctx, ds, &opt->buurten, &defs, &sel,
                               opt->region_name ? opt->region_name : "regio",
-                              &extent, &regio);
+                              &extent);
     if (st == WS_OK)
         st = ws__load_bag(ctx, ds, &opt->bag, &defs, &sel, &extent);
     ws_bbox area = extent;
@@ -80,10 +79,6 @@ ws_status ws_load(ws_ctx *ctx, const ws_load_options *opt, ws_dataset **out) {
         st = ws__load_kerncijfers(ctx, ds, &opt->kerncijfers[i], &defs);
     if (st == WS_OK)
         st = record_parameters(ds, opt);
-    /* the regio outline, computed meanwhile (an error in it is reported
-     * after any error of the readers above) */
-    ws_status rst = ws__load_regions_finish(ctx, ds, regio, st == WS_OK);
-    st = st == WS_OK ? rst : st;
     ws__layerdefs_free(ctx, &defs);
     if (st != WS_OK) {
         ws__error_prefix(ctx, "load");

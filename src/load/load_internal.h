@@ -90,32 +90,30 @@ ws_status ws__open_input(ws_ctx *ctx, const ws_input *in,
 typedef enum ws__union_kind {
     WS_UNION_AUTO,     /* coverage union where it is exact, else classic */
     WS_UNION_CLASSIC,  /* GEOS overlay union (GEOSUnaryUnion) */
-    WS_UNION_COVERAGE, /* GEOSCoverageUnion, unchecked (for tests) */
+    WS_UNION_COVERAGE, /* coverage union, unchecked (for tests) */
 } ws__union_kind;
+/* Bytes of working memory ws__polygon_union needs for a collection of
+ * `parts` polygons with `vertices` coordinates in all. */
+size_t ws__union_scratch_bytes(size_t parts, size_t vertices);
 /* Union of the polygons in `coll` (a collection of valid polygons,
  * borrowed), with the GEOS handle `h`: safe on any thread, as it neither
- * allocates through a context nor records errors. WS_UNION_AUTO keeps
- * GEOS's coverage union only when its result is valid, has the parts'
- * total area and no vertex inside a part (so the parts tile, sharing their
- * edges vertex for vertex), and otherwise takes the overlay union; the two
- * give the same polygons, up to the order of the parts and the first vertex
- * of each ring. `prep` is room for one prepared geometry per part (all
- * NULL; left NULL), needed by WS_UNION_AUTO. *used (optional) says which
- * union made the result. NULL when GEOS fails (its message goes to h). */
+ * allocates through a context nor records errors; `mem` is working memory
+ * of `bytes` (ws__union_scratch_bytes; without enough, the overlay union).
+ * WS_UNION_AUTO keeps the coverage union (shared edges cancel, the rest is
+ * polygonised) only when its result is valid, has the parts' total area
+ * and no vertex inside a part — so the parts tile, sharing their edges
+ * vertex for vertex — and otherwise takes the overlay union; the two give
+ * the same polygons, up to the order of the parts and the first vertex and
+ * direction of each ring. *used (optional) says which union made the
+ * result. NULL when GEOS fails (its message goes to h). */
 GEOSGeometry *ws__polygon_union(GEOSContextHandle_t h, const GEOSGeometry *coll,
-                                const GEOSPreparedGeometry **prep,
-                                ws__union_kind kind, ws__union_kind *used);
+                                void *mem, size_t bytes, ws__union_kind kind,
+                                ws__union_kind *used);
 
-/* Readers. The regio outline may still be computed on a thread when
- * ws__load_regions returns (WS_OK with *regio set); ws__load_regions_finish
- * waits for it and stores it (store) or drops it, and must be called. */
-typedef struct ws__regio_job ws__regio_job;
+/* Readers. */
 ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                            const ws_layerdefs *defs, const ws_selection *sel,
-                           const char *region_name, ws_bbox *extent,
-                           ws__regio_job **regio);
-ws_status ws__load_regions_finish(ws_ctx *ctx, ws_dataset *ds,
-                                  ws__regio_job *job, bool store);
+                           const char *region_name, ws_bbox *extent);
 ws_status ws__load_kerncijfers(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                                const ws_layerdefs *defs);
 ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,

@@ -121,7 +121,8 @@ static bool is_water(const region_reader *r, OGRFeatureH f) {
                            OGR_F_GetFieldAsString(f, r->f_water), true);
 }
 
-/* Overlay union of n cloned geometries (the array is consumed), or NULL. */
+/* Overlay union of n cloned geometries (the array is consumed), or NULL:
+ * for the pieces MakeValid leaves, which need not tile. */
 static GEOSGeometry *union_take(ws_ctx *ctx, GEOSGeometry **parts, size_t n) {
     GEOSGeometry *coll = GEOSGeom_createCollection_r(
         ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
@@ -146,13 +147,14 @@ static ws__union_kind union_kind(void) {
 
 /* --- unions on every core ------------------------------------------------
  * A batch of unions (one per region to dissolve) is prepared on the calling
- * thread, which does every allocation through the context, and computed by
- * worker threads with GEOS handles of their own; the calling thread then
- * takes the results in order. A union that failed on a worker is computed
- * again on the calling thread, so that the error names GEOS's reason. */
+ * thread, which does every allocation through the context (the parts and
+ * each worker's working memory), and computed by worker threads with GEOS
+ * handles of their own; the calling thread then takes the results in
+ * order. A union that failed on a worker is computed again on the calling
+ * thread, so that the error names GEOS's reason. */
 typedef struct union_task {
-    GEOSGeometry *coll;                /* the parts (owned) */
-    const GEOSPreparedGeometry **prep; /* room for the coverage check */
+    GEOSGeometry *coll; /* the parts (owned) */
+    size_t nparts, nverts;
     GEOSGeometry *result;
 } union_task;
 
@@ -165,38 +167,69 @@ typedef struct union_batch {
 
 typedef struct union_part {
     union_batch *b;
+    void *mem; /* working memory for the largest task */
+    size_t bytes;
 } union_part;
 
+static size_t task_bytes(const union_task *t) {
+    return ws__union_scratch_bytes(t->nparts, t->nverts);
+}
+
 static void *union_worker(void *arg) {
-    union_batch *b = ((union_part *)arg)->b;
+    union_part *part = arg;
+    union_batch *b = part->b;
     GEOSContextHandle_t h = GEOS_init_r();
     for (size_t i; h && (i = atomic_fetch_add(&b->next, 1)) < b->n;)
-        b->task[i].result = ws__polygon_union(h, b->task[i].coll,
-                                              b->task[i].prep, b->kind, NULL);
+        b->task[i].result = ws__polygon_union(h, b->task[i].coll, part->mem,
+                                              part->bytes, b->kind, NULL);
     if (h)
         GEOS_finish_r(h);
     return NULL;
 }
 
-static void run_unions(union_batch *b, size_t min_for_threads) {
+#define UNION_MAX_THREADS 8
+
+static ws_status run_unions(ws_ctx *ctx, union_batch *b,
+                            size_t min_for_threads) {
     int nt = ws__threads_for(b->n, min_for_threads);
+    if (nt > UNION_MAX_THREADS)
+        nt = UNION_MAX_THREADS;
     if ((size_t)nt > b->n)
         nt = (int)(b->n ? b->n : 1);
-    union_part parts[8];
-    for (int k = 0; k < nt && k < 8; k++)
-        parts[k].b = b;
+    size_t bytes = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (task_bytes(&b->task[i]) > bytes)
+            bytes = task_bytes(&b->task[i]);
+    union_part parts[UNION_MAX_THREADS];
+    ws_status st = WS_OK;
+    for (int k = 0; k < nt; k++) {
+        parts[k] = (union_part){b, ws__malloc(ctx, bytes), bytes};
+        if (!parts[k].mem)
+            st = WS_ERR_NOMEM;
+    }
     atomic_init(&b->next, 0);
-    ws__run_parts(union_worker, parts, sizeof parts[0], nt < 8 ? nt : 8);
+    if (st == WS_OK)
+        ws__run_parts(union_worker, parts, sizeof parts[0], nt);
+    for (int k = 0; k < nt; k++)
+        ws__free(ctx, parts[k].mem);
+    return st;
 }
 
 /* The result of task i, computed again with the context's handle when a
- * worker could not (NULL then means GEOS failed; ctx->geos_msg says why). */
+ * worker could not (NULL then: GEOS failed, ctx->geos_msg says why, or
+ * there was no memory). */
 static GEOSGeometry *union_result(ws_ctx *ctx, union_batch *b, size_t i) {
     union_task *t = &b->task[i];
     GEOSGeometry *u = t->result;
     t->result = NULL;
-    if (!u && t->coll)
-        u = ws__polygon_union(ctx->geos, t->coll, t->prep, b->kind, NULL);
+    if (!u && t->coll) {
+        size_t bytes = task_bytes(t);
+        void *mem = ws__malloc(ctx, bytes);
+        if (mem)
+            u = ws__polygon_union(ctx->geos, t->coll, mem, bytes, b->kind,
+                                  NULL);
+        ws__free(ctx, mem);
+    }
     return u;
 }
 
@@ -210,6 +243,21 @@ static void union_batch_free(ws_ctx *ctx, union_batch *b) {
     ws__free(ctx, b->task);
     b->task = NULL;
     b->n = 0;
+}
+
+/* A task over clones of `n` polygons (the array is consumed). */
+static void set_task(ws_ctx *ctx, union_task *t, GEOSGeometry **parts,
+                     size_t n) {
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = parts[i] ? GEOSGetNumCoordinates_r(ctx->geos, parts[i]) : 0;
+        nv += c > 0 ? (size_t)c : 0;
+    }
+    t->coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
+                                          parts, (unsigned)n);
+    t->nparts = n;
+    t->nverts = nv;
+    ws__free(ctx, parts);
 }
 
 /* Keep only the polygonal parts of a geometry (MakeValid may add lines). */
@@ -589,14 +637,12 @@ static ws_status group_missing(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
 
 /* One union per group, of clones of its buurt polygons. */
 static ws_status prepare_dissolves(ws_ctx *ctx, ws_dataset *ds,
-                                   const parent_groups *g, union_batch *b,
-                                   const GEOSPreparedGeometry **prep) {
+                                   const parent_groups *g, union_batch *b) {
     const ws__level *bl = &ds->levels[WS_LEVEL_BUURT];
     b->task = ws__calloc(ctx, g->n ? g->n : 1, sizeof *b->task);
     if (!b->task)
         return WS_ERR_NOMEM;
     b->n = g->n;
-    size_t used = 0;
     for (size_t k = 0; k < g->n; k++) {
         GEOSGeometry **parts = ws__calloc(ctx, g->count[k], sizeof *parts);
         if (!parts)
@@ -604,11 +650,7 @@ static ws_status prepare_dissolves(ws_ctx *ctx, ws_dataset *ds,
         size_t m = 0;
         for (size_t i = g->head[k]; i != SIZE_MAX; i = g->next[i])
             parts[m++] = GEOSGeom_clone_r(ctx->geos, bl->geom[i]);
-        b->task[k].coll = GEOSGeom_createCollection_r(
-            ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m);
-        ws__free(ctx, parts);
-        b->task[k].prep = prep + used;
-        used += m;
+        set_task(ctx, &b->task[k], parts, m);
     }
     return WS_OK;
 }
@@ -629,19 +671,19 @@ static ws_status complete_level(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
     ws_table *bt = ds->levels[WS_LEVEL_BUURT].table;
     ws_table *lt = ds->levels[lv].table;
     union_batch b = {NULL, 0, union_kind(), 0};
-    const GEOSPreparedGeometry **prep =
-        ws__calloc(ctx, bt->nrows ? bt->nrows : 1, sizeof *prep);
-    st = prep ? prepare_dissolves(ctx, ds, &g, &b, prep) : WS_ERR_NOMEM;
+    st = prepare_dissolves(ctx, ds, &g, &b);
     if (st == WS_OK)
-        run_unions(&b, 64);
+        st = run_unions(ctx, &b, 64);
     for (size_t k = 0; st == WS_OK && k < g.n; k++) {
         const char *code = parent_code(bt, g.head[k], lv);
         GEOSGeometry *u = union_result(ctx, &b, k);
         size_t row;
-        if (!u) {
-            st = ws__error(ctx, WS_ERR_GEOMETRY,
-                           "cannot dissolve buurten into %s: %s", code,
-                           ctx->geos_msg);
+        if (!u) { /* out of memory (recorded), or GEOS failed */
+            st = ws__has_error(ctx)
+                     ? ws__status_or(ctx, WS_ERR_GEOMETRY)
+                     : ws__error(ctx, WS_ERR_GEOMETRY,
+                                 "cannot dissolve buurten into %s: %s", code,
+                                 ctx->geos_msg);
             break;
         }
         st = ws__level_add_region_take(ds, lv, u, &row);
@@ -656,7 +698,6 @@ static ws_status complete_level(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
     if (st == WS_OK)
         st = ws__table_index_codes(lt, 0, ws_level_layer_name(lv));
     union_batch_free(ctx, &b);
-    ws__free(ctx, (void *)prep);
     if (st == WS_OK && from_file)
         ws__warn(ctx,
                  "%zu %s used by the buurten are missing from the %s "
@@ -687,111 +728,38 @@ static ws_status fill_gemeente_names(ws_dataset *ds) {
     return WS_OK;
 }
 
-/* The regio outline, the union of the gemeenten. Nothing before the export
- * needs it, so with more than one core it is computed on a thread of its
- * own while the BAG is read; ws__load_regions_finish stores it. */
-struct ws__regio_job {
-    union_batch b; /* one task */
-    const GEOSPreparedGeometry **prep;
-    size_t row;
-    pthread_t tid;
-    bool started;
-};
-
-#define REGIO_THREAD_MIN_GEMEENTEN 8
-
-static void *regio_worker(void *arg) {
-    union_part part = {&((ws__regio_job *)arg)->b};
-    union_worker(&part);
-    return NULL;
-}
-
-static void regio_job_free(ws_ctx *ctx, ws__regio_job *job) {
-    if (job->started)
-        pthread_join(job->tid, NULL);
-    job->started = false;
-    union_batch_free(ctx, &job->b);
-    ws__free(ctx, (void *)job->prep);
-    ws__free(ctx, job);
-}
-
-/* Store the outline; on failure the error names GEOS's reason. */
-static ws_status regio_job_store(ws_ctx *ctx, ws_dataset *ds,
-                                 ws__regio_job *job) {
-    if (job->started)
-        pthread_join(job->tid, NULL);
-    job->started = false;
-    GEOSGeometry *u = union_result(ctx, &job->b, 0);
-    if (!u)
-        return ws__error(ctx, WS_ERR_GEOMETRY,
-                         "cannot build the region "
-                         "outline: %s",
-                         ctx->geos_msg);
-    ds->levels[WS_LEVEL_REGIO].geom[job->row] = u;
-    return WS_OK;
-}
-
-static ws_status build_regio(ws_ctx *ctx, ws_dataset *ds, const char *name,
-                             ws__regio_job **out) {
+/* The regio outline: the union of the gemeenten. */
+static ws_status build_regio(ws_ctx *ctx, ws_dataset *ds, const char *name) {
     ws__level *g = &ds->levels[WS_LEVEL_GEMEENTE];
     size_t n = g->table->nrows;
-    ws__regio_job *job = ws__calloc(ctx, 1, sizeof *job);
+    union_batch b = {ws__calloc(ctx, 1, sizeof *b.task), 1, union_kind(), 0};
     GEOSGeometry **parts = ws__calloc(ctx, n ? n : 1, sizeof *parts);
-    if (job) {
-        job->b.kind = union_kind();
-        job->b.task = ws__calloc(ctx, 1, sizeof *job->b.task);
-        job->prep = ws__calloc(ctx, n ? n : 1, sizeof *job->prep);
-    }
-    if (!job || !parts || !job->b.task || !job->prep) {
+    if (!b.task || !parts) {
+        ws__free(ctx, b.task);
         ws__free(ctx, parts);
-        if (job)
-            regio_job_free(ctx, job);
         return WS_ERR_NOMEM;
     }
-    job->b.n = 1;
     for (size_t i = 0; i < n; i++)
         parts[i] = GEOSGeom_clone_r(ctx->geos, g->geom[i]);
-    job->b.task[0].coll = GEOSGeom_createCollection_r(
-        ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-    job->b.task[0].prep = job->prep;
-    ws__free(ctx, parts);
-    ws_status st =
-        ws__level_add_region_take(ds, WS_LEVEL_REGIO, NULL, &job->row);
-    ws_table *rt = ds->levels[WS_LEVEL_REGIO].table;
+    set_task(ctx, &b.task[0], parts, n);
+    GEOSGeometry *u = union_result(ctx, &b, 0);
+    union_batch_free(ctx, &b);
+    if (!u) /* out of memory (recorded), or GEOS failed */
+        return ws__has_error(ctx) ? ws__status_or(ctx, WS_ERR_GEOMETRY)
+                                  : ws__error(ctx, WS_ERR_GEOMETRY,
+                                              "cannot build the region "
+                                              "outline: %s",
+                                              ctx->geos_msg);
+    size_t row;
+    ws_status st = ws__level_add_region_take(ds, WS_LEVEL_REGIO, u, &row);
     if (st == WS_OK)
-        st = ws__table_set_text(rt, 0, job->row, "REGIO");
+        st = ws__table_set_text(ds->levels[WS_LEVEL_REGIO].table, 0, row,
+                                "REGIO");
     if (st == WS_OK)
-        st = ws__table_set_text(rt, 1, job->row, name);
+        st = ws__table_set_text(ds->levels[WS_LEVEL_REGIO].table, 1, row, name);
     if (st == WS_OK)
-        st = ws__table_index_codes(rt, 0, "regio");
-    if (st == WS_OK && ws__threads_for(n, REGIO_THREAD_MIN_GEMEENTEN) > 1) {
-        atomic_init(&job->b.next, 0);
-        job->started = pthread_create(&job->tid, NULL, regio_worker, job) == 0;
-    }
-    if (st == WS_OK && !job->started) { /* here and now */
-        st = regio_job_store(ctx, ds, job);
-        regio_job_free(ctx, job);
-        job = NULL;
-    }
-    if (st != WS_OK && job)
-        regio_job_free(ctx, job);
-    *out = st == WS_OK ? job : NULL;
-    return st;
-}
-
-ws_status ws__load_regions_finish(ws_ctx *ctx, ws_dataset *ds,
-                                  ws__regio_job *job, bool store) {
-    ws_status st = WS_OK;
-    if (job) {
-        st = store ? regio_job_store(ctx, ds, job) : WS_OK;
-        regio_job_free(ctx, job);
-    }
-#ifdef __GLIBC__
-    /* GEOS's working memory on the worker threads (the unions, the validity
-     * checks) stays in their malloc arenas when freed; hand it back before
-     * the stages that need the most memory. */
-    malloc_trim(0);
-#endif
+        st =
+            ws__table_index_codes(ds->levels[WS_LEVEL_REGIO].table, 0, "regio");
     return st;
 }
 
@@ -876,9 +844,7 @@ static ws_status check_selection(ws_ctx *ctx, ws_dataset *ds,
 
 ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                            const ws_layerdefs *defs, const ws_selection *sel,
-                           const char *region_name, ws_bbox *extent,
-                           ws__regio_job **regio) {
-    *regio = NULL;
+                           const char *region_name, ws_bbox *extent) {
     ws_source src;
     const ws_layerdef *def = NULL;
     ws_layerdef *owned = NULL;
@@ -903,7 +869,7 @@ ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (st == WS_OK)
         st = fill_gemeente_names(ds);
     if (st == WS_OK)
-        st = build_regio(ctx, ds, region_name, regio);
+        st = build_regio(ctx, ds, region_name);
     if (st == WS_OK)
         st = link_parents(ctx, ds);
     if (st == WS_OK)
@@ -919,10 +885,11 @@ ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (ds->n_water_dropped)
         ws__info(ctx, "%zu water regions (water = JA) dropped",
                  ds->n_water_dropped);
-    if (st != WS_OK) {
-        ws__load_regions_finish(ctx, ds, *regio, false);
-        *regio = NULL;
-    }
+#ifdef __GLIBC__
+    /* GEOS's working memory on the worker threads (validity checks,
+     * unions) stays in their malloc arenas when freed; hand it back */
+    malloc_trim(0);
+#endif
     ws__source_close(&src);
     ws__layerdef_free(ctx, owned);
     return st;

@@ -78,11 +78,8 @@ static ws_bbox load_boce(fixture *f, const ws_selection *sel) {
     ws_input in = {REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"), NULL, NULL,
                    NULL};
     ws_bbox extent = {0};
-    ws__regio_job *regio = NULL;
-    ws_status st = ws__load_regions(f->ctx, f->ds, &in, &f->defs, sel, "BOCE",
-                                    &extent, &regio);
-    if (st == WS_OK)
-        st = ws__load_regions_finish(f->ctx, f->ds, regio, true);
+    ws_status st =
+        ws__load_regions(f->ctx, f->ds, &in, &f->defs, sel, "BOCE", &extent);
     if (st != WS_OK)
         fail_msg("%s", ws_ctx_errmsg(f->ctx));
     return extent;
