@@ -2,9 +2,9 @@
  * the Arrow reader of the BAG against the per-feature reader (on the real
  * LVBAG sample and the BOCE example data, with and without a selection),
  * the join's cell grid and threads against the point-by-point join, the
- * threaded nearest-voorziening search against one thread, and the region
- * levels (validity checks and repairs, dissolved wijken and gemeenten, the
- * regio outline on a thread of its own) against one thread. */
+ * threaded nearest-voorziening search against one thread, the region
+ * levels (validity checks and repairs, dissolved wijken and gemeenten) on
+ * threads against one thread, and the CSV number formats against printf. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <setjmp.h>
@@ -20,6 +20,7 @@
 
 #include "access/kdtree.h"
 #include "core/core_internal.h"
+#include "export/export_internal.h"
 #include "join/join_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
@@ -336,6 +337,119 @@ static void regions_threads_agree(void **state) {
     rmdir(dir);
 }
 
+/* --- number formatting ------------------------------------------------- */
+
+static double pow10_of(int e) {
+    double p = 1;
+    for (int i = 0; i < (e < 0 ? -e : e); i++)
+        p *= 10;
+    return e < 0 ? 1 / p : p;
+}
+
+/* The CSV writer's formats as they were: printf and strtod. */
+static void plain_format_double(double v, char *buf, size_t size) {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void check_format(double v) {
+    char a[64], b[64];
+    plain_format_double(v, a, sizeof a);
+    ws__format_double(v, b, sizeof b);
+    if (strcmp(a, b) != 0)
+        fail_msg("%a: printf gives '%s', the fast path '%s'", v, a, b);
+    snprintf(a, sizeof a, "%.0f", v);
+    ws__format_integer(v, b, sizeof b);
+    if (strcmp(a, b) != 0)
+        fail_msg("%a: %%.0f gives '%s', the fast path '%s'", v, a, b);
+}
+
+static uint64_t next_random(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The same text as printf for every kind of value the CSV files hold:
+ * shares, means, counts, rounded values, and every awkward double. */
+static void format_matches_printf(void **state) {
+    (void)state;
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     1.0,
+                                     -1.0,
+                                     0.1,
+                                     0.2,
+                                     0.3,
+                                     1e-4,
+                                     9.9999999999999991e-05,
+                                     1.0000000000000001e-04,
+                                     1e15,
+                                     999999999999999.0,
+                                     999999999999999.9,
+                                     1e15 - 0.5,
+                                     1e16,
+                                     123456789012345.0,
+                                     1234567890123456.0,
+                                     0.30000000000000004,
+                                     2.5,
+                                     -2.5,
+                                     0.5,
+                                     1.5,
+                                     4503599627370496.5,
+                                     9007199254740992.0,
+                                     9007199254740993.0,
+                                     1e300,
+                                     5e-324,
+                                     1e-310,
+                                     2.2250738585072014e-308,
+                                     NAN,
+                                     INFINITY,
+                                     -INFINITY,
+                                     0.41672431019906,
+                                     10.053313862629057,
+                                     0.4167243101990623,
+                                     1e22,
+                                     1e23,
+                                     123.456};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        check_format(special[i]);
+    uint64_t seed = 42;
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next_random(&seed);
+        double v;
+        switch (i % 6) {
+        case 0: { /* any bit pattern */
+            memcpy(&v, &r, sizeof v);
+            break;
+        }
+        case 1: /* a share or a mean */
+            v = (double)(r >> 11) / 9007199254740992.0 *
+                pow10_of((int)(r % 9) - 3);
+            break;
+        case 2: /* a decimal with few digits */
+            v = (double)(int64_t)(r % 2000000001 - 1000000000) /
+                pow10_of((int)((r >> 40) % 12));
+            break;
+        case 3: /* a ratio of counts */
+            v = (double)(r % 100000) / (double)(1 + (r >> 32) % 100000);
+            break;
+        case 4: /* a whole number, or half of one */
+            v = (double)(int64_t)(r % 20000000000ULL) / ((r >> 60) ? 1 : 2);
+            break;
+        default: /* near the edges of the fixed notation */
+            v = ((r & 1) ? 1e-4 : 1e15) *
+                (1 + ((double)((r >> 8) % 2001) - 1000) * 1e-16);
+            break;
+        }
+        check_format(v);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(arrow_reader_real_lvbag, setup,
@@ -344,6 +458,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(join_modes_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(access_threads_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(regions_threads_agree, setup, teardown),
+        cmocka_unit_test(format_matches_printf),
     };
     return cmocka_run_group_tests_name("fastpaths", tests, NULL, NULL);
 }
