@@ -95,8 +95,7 @@ WS_API size_t ws_ctx_warning_count(const ws_ctx *ctx);
  * \return the length of the text written.
  * \since 0.2
  */
-WS_API size_t ws_format_number(char *buf, size_t size, double v,
-                               int decimals);
+WS_API size_t ws_format_number(char *buf, size_t size, double v, int decimals);
 
 /** Free memory that a wijkscan function returned to the caller. \since 0.1 */
 WS_API void ws_free(ws_ctx *ctx, void *ptr);

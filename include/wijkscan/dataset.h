@@ -58,7 +58,8 @@ WS_API const char *ws_level_layer_name(ws_level level);
       "geen voorzieningen van deze categorie in de invoer")                    \
     X(WS_MISSING_NO_MATCH, 9, "niet_gekoppeld",                                \
       "code niet gevonden in de gekoppelde tabel")                             \
-    X(WS_MISSING_SUPPRESSED, 10, "te_weinig", "te weinig woningen of inwoners") \
+    X(WS_MISSING_SUPPRESSED, 10, "te_weinig",                                  \
+      "te weinig woningen of inwoners")                                        \
     X(WS_MISSING_LOW_COVERAGE, 11, "onvoldoende_dekking",                      \
       "te weinig indicatoren met een waarde")                                  \
     X(WS_MISSING_UNDEFINED, 12, "niet_berekenbaar",                            \

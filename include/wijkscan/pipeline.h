@@ -1,8 +1,8 @@
 /**
  * \file pipeline.h
- * The whole run: load → join → access → aggregate → score → export, with progress,
- * cancellation, per-stage timings and a configuration hash recorded in the
- * output. The wijkscan command is a thin shell around this.
+ * The whole run: load → join → access → aggregate → score → export, with
+ * progress, cancellation, per-stage timings and a configuration hash recorded
+ * in the output. The wijkscan command is a thin shell around this.
  */
 #ifndef WIJKSCAN_PIPELINE_H
 #define WIJKSCAN_PIPELINE_H
