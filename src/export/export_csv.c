@@ -33,7 +33,7 @@ static void write_number(FILE *f, const ws_column *c, size_t row,
                          const csv_dialect *d) {
     char buf[64];
     if (c->integer)
-        snprintf(buf, sizeof buf, "%.0f", c->real[row]);
+        ws__format_integer(c->real[row], buf, sizeof buf);
     else
         ws__format_double(c->real[row], buf, sizeof buf);
     if (d->decimal_comma)

@@ -6,6 +6,7 @@
  * quality counts and every input file. The GeoPackage timestamps are set to
  * the newest input's modification time, so the same inputs give the same
  * file. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,11 @@ typedef struct gpkg_writer {
     GDALDatasetH out;
     OGRSpatialReferenceH rd;
     const char *path; /* final path, for messages */
+    GEOSWKBWriter *wkb;
+    double *xy; /* one ring's coordinates */
+    size_t xycap;
+    OGRLayerH row_layer; /* the table `row` is for (add_row) */
+    OGRFeatureH row;
 } gpkg_writer;
 
 static ws_status gdal_fail(gpkg_writer *w, const char *what) {
@@ -53,14 +59,24 @@ static OGRLayerH create_table(gpkg_writer *w, const char *name,
     return l;
 }
 
+/* A row of text values (NULL: unset), through one feature per table. */
 static ws_status add_row(gpkg_writer *w, OGRLayerH l, const char *const *v,
                          size_t n) {
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
-    for (size_t i = 0; i < n; i++)
+    if (w->row_layer != l) {
+        if (w->row)
+            OGR_F_Destroy(w->row);
+        w->row = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        w->row_layer = l;
+    }
+    OGRFeatureH f = w->row;
+    for (size_t i = 0; i < n; i++) {
         if (v[i])
             OGR_F_SetFieldString(f, (int)i, v[i]);
+        else
+            OGR_F_UnsetField(f, (int)i);
+    }
+    OGR_F_SetFID(f, OGRNullFID);
     OGRErr e = OGR_L_CreateFeature(l, f);
-    OGR_F_Destroy(f);
     return e == OGRERR_NONE ? WS_OK : gdal_fail(w, "writing a table row");
 }
 
@@ -215,16 +231,73 @@ static ws_status create_fields(gpkg_writer *w, OGRLayerH l, const ws_table *t,
     return WS_OK;
 }
 
-static OGRGeometryH to_ogr(gpkg_writer *w, const GEOSGeometry *g) {
-    size_t size = 0;
-    GEOSWKBWriter *wr = GEOSWKBWriter_create_r(w->ctx->geos);
-    if (!wr)
+/* One GEOS ring as an OGR linear ring, or NULL. */
+static OGRGeometryH ring_to_ogr(gpkg_writer *w, const GEOSGeometry *ring) {
+    GEOSContextHandle_t h = w->ctx->geos;
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
+    unsigned int n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n) || n == 0 || n > INT_MAX / 2)
         return NULL;
-    unsigned char *wkb = GEOSWKBWriter_write_r(w->ctx->geos, wr, g, &size);
-    GEOSWKBWriter_destroy_r(w->ctx->geos, wr);
+    if (ws__reserve(w->ctx, (void **)&w->xy, &w->xycap, 2 * (size_t)n,
+                    sizeof *w->xy) != WS_OK ||
+        !GEOSCoordSeq_copyToBuffer_r(h, cs, w->xy, 0, 0))
+        return NULL;
+    OGRGeometryH r = OGR_G_CreateGeometry(wkbLinearRing);
+    if (r)
+        OGR_G_SetPoints(r, (int)n, w->xy, 2 * sizeof *w->xy, w->xy + 1,
+                        2 * sizeof *w->xy, NULL, 0);
+    return r;
+}
+
+/* A GEOS (multi)polygon as an OGR multipolygon, ring by ring: the geometry
+ * the WKB round trip below makes, without writing and parsing WKB. NULL for
+ * anything else (empty parts, Z), which takes the WKB route. */
+static OGRGeometryH polygons_to_ogr(gpkg_writer *w, const GEOSGeometry *g) {
+    GEOSContextHandle_t h = w->ctx->geos;
+    int type = GEOSGeomTypeId_r(h, g);
+    if ((type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) ||
+        GEOSisEmpty_r(h, g) != 0 || GEOSHasZ_r(h, g) != 0)
+        return NULL;
+    OGRGeometryH mp = OGR_G_CreateGeometry(wkbMultiPolygon);
+    int np = GEOSGetNumGeometries_r(h, g);
+    bool ok = mp != NULL && np > 0;
+    for (int p = 0; ok && p < np; p++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, g, p);
+        int nh = poly ? GEOSGetNumInteriorRings_r(h, poly) : -1;
+        OGRGeometryH op = nh >= 0 && GEOSisEmpty_r(h, poly) == 0
+                              ? OGR_G_CreateGeometry(wkbPolygon)
+                              : NULL;
+        ok = op != NULL;
+        for (int r = -1; ok && r < nh; r++) {
+            OGRGeometryH ring =
+                ring_to_ogr(w, r < 0 ? GEOSGetExteriorRing_r(h, poly)
+                                     : GEOSGetInteriorRingN_r(h, poly, r));
+            ok = ring && OGR_G_AddGeometryDirectly(op, ring) == OGRERR_NONE;
+        }
+        if (ok)
+            ok = OGR_G_AddGeometryDirectly(mp, op) == OGRERR_NONE;
+        else if (op)
+            OGR_G_DestroyGeometry(op);
+    }
+    if (!ok && mp) {
+        OGR_G_DestroyGeometry(mp);
+        mp = NULL;
+    }
+    return mp;
+}
+
+static OGRGeometryH to_ogr(gpkg_writer *w, const GEOSGeometry *g) {
+    OGRGeometryH og = polygons_to_ogr(w, g);
+    if (og || ws__has_error(w->ctx))
+        return og;
+    size_t size = 0;
+    if (!w->wkb)
+        w->wkb = GEOSWKBWriter_create_r(w->ctx->geos);
+    if (!w->wkb)
+        return NULL;
+    unsigned char *wkb = GEOSWKBWriter_write_r(w->ctx->geos, w->wkb, g, &size);
     if (!wkb)
         return NULL;
-    OGRGeometryH og = NULL;
     OGR_G_CreateFromWkb(wkb, NULL, &og, (int)size);
     GEOSFree_r(w->ctx->geos, wkb);
     if (og && wkbFlatten(OGR_G_GetGeometryType(og)) == wkbPolygon)
@@ -264,16 +337,20 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
         st = gdal_fail(w, "creating a layer");
     if (st == WS_OK)
         st = create_fields(w, l, t, order, n);
+    /* one feature for every row: each row sets all its fields */
+    OGRFeatureH f = st == WS_OK ? OGR_F_Create(OGR_L_GetLayerDefn(l)) : NULL;
     for (size_t r = 0; st == WS_OK && r < t->nrows; r++) {
-        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
         fill_feature(f, t, r, order, n);
         OGRGeometryH g = level->geom[r] ? to_ogr(w, level->geom[r]) : NULL;
-        if (g)
-            OGR_F_SetGeometryDirectly(f, g);
-        if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
+        OGR_F_SetGeometryDirectly(f, g);
+        OGR_F_SetFID(f, OGRNullFID);
+        if (!g && ws__has_error(w->ctx))
+            st = ws__status_or(w->ctx, WS_ERR_NOMEM);
+        else if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
             st = gdal_fail(w, "writing a feature");
-        OGR_F_Destroy(f);
     }
+    if (f)
+        OGR_F_Destroy(f);
     ws__free(w->ctx, order);
     return st;
 }
@@ -341,7 +418,8 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
     ws_status st = ws__outfile_begin(ctx, ds, opt->gpkg_path, of);
     if (st != WS_OK)
         return st;
-    gpkg_writer w = {ctx, ds, NULL, NULL, opt->gpkg_path};
+    gpkg_writer w = {ctx,  ds,   NULL, NULL, opt->gpkg_path,
+                     NULL, NULL, 0,    NULL, NULL};
     char stamp[32];
     iso_time(newest_input(ds), stamp, sizeof stamp);
     GDALAllRegister();
@@ -356,6 +434,8 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
         st = gdal_fail(&w, "cannot create EPSG:28992");
     if (st == WS_OK)
         st = write_all(&w, opt);
+    if (w.row)
+        OGR_F_Destroy(w.row);
     if (w.out) {
         ctx->gdal_msg[0] = '\0';
         GDALClose(
@@ -364,6 +444,9 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
             st = gdal_fail(&w, "closing the GeoPackage");
     }
     OSRDestroySpatialReference(w.rd);
+    if (w.wkb)
+        GEOSWKBWriter_destroy_r(ctx->geos, w.wkb);
+    ws__free(ctx, w.xy);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
     ws__gdal_end(ctx);
     return st;

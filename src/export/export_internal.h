@@ -28,8 +28,11 @@ void ws__outfile_abort(ws_outfile *out);
 /* Columns in output order: keys, indicators, statistics. Caller frees. */
 ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
                              size_t *n);
-/* Shortest %g form that reads back as the same double. */
+/* Shortest of "%.15g", "%.16g", "%.17g" that reads back as the same
+ * double (most values without printf). */
 void ws__format_double(double v, char *buf, size_t size);
+/* "%.0f" (whole numbers without printf). */
+void ws__format_integer(double v, char *buf, size_t size);
 
 /* The writers leave their files as temporaries; ws_export renames them all
  * into place once every one is complete (or removes them all). */

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,10 +194,77 @@ ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
     return WS_OK;
 }
 
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* "-" and the digits of m with a decimal point before the last d of them. */
+static void put_decimal(bool neg, uint64_t m, int d, char *buf) {
+    char dig[24];
+    int n = 0;
+    do {
+        dig[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    while (n <= d) /* a leading "0." and zeros */
+        dig[n++] = '0';
+    char *p = buf;
+    if (neg)
+        *p++ = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        *p++ = dig[i];
+        if (i == d && d > 0)
+            *p++ = '.';
+    }
+    *p = '\0';
+}
+
+/* The shortest of "%.15g", "%.16g", "%.17g" that reads back as v, without
+ * printf for most values: a number of at most 15 significant digits in
+ * fixed notation (1e-4 <= |v| < 1e15) that reads back as v is m / 10^d for
+ * the least d at which v * 10^d rounds to such an m with m / 10^d == v
+ * (exact integer and power of ten, so one correctly rounded division is
+ * what strtod gives), and "%.15g" prints exactly that (v lies within half
+ * an ulp of it, far inside half a unit of the 15th digit). Returns 1 when
+ * written, 0 when no such number exists (so "%.15g" does not read back),
+ * -1 when v is outside the range this decides. */
+static int format_short(double v, char *buf, size_t size) {
+    if (size < 32 || !isfinite(v))
+        return -1;
+    if (v == 0) {
+        memcpy(buf, signbit(v) ? "-0" : "0", signbit(v) ? 3 : 2);
+        return 1;
+    }
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e15))
+        return -1;
+    for (int d = 0; d < 23; d++) {
+        double m = nearbyint(a * pow10_exact[d]);
+        if (!(m < 1e15))
+            return 0;
+        if (m / pow10_exact[d] == a) {
+            put_decimal(v < 0, (uint64_t)m, d, buf);
+            return 1;
+        }
+    }
+    return -1;
+}
+
 void ws__format_double(double v, char *buf, size_t size) {
-    for (int prec = 15; prec <= 17; prec++) {
+    int r = format_short(v, buf, size);
+    if (r == 1)
+        return;
+    for (int prec = r == 0 ? 16 : 15; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return;
     }
+}
+
+void ws__format_integer(double v, char *buf, size_t size) {
+    if (size >= 32 && fabs(v) < 9007199254740992.0 && v == trunc(v)) {
+        put_decimal(signbit(v), (uint64_t)fabs(v), 0, buf);
+        return;
+    }
+    snprintf(buf, size, "%.0f", v);
 }

@@ -36,9 +36,6 @@ typedef struct bag_fields {
 
 typedef struct bag_counts {
     size_t read, no_location, bad_coordinates, other_gemeente, outside_box;
-    /* rows in the layer before the filters, for the progress report: with a
-     * filter set, GeoPackage would count by reading the whole table */
-    GIntBig total;
 } bag_counts;
 
 static bool numeric_type(OGRFieldType t) {
@@ -215,17 +212,36 @@ static ws_status point_of(ws_ctx *ctx, const ws_source *src, OGRFeatureH feat,
     return WS_OK;
 }
 
+/* Rows in the layer, when the driver knows without reading it (a
+ * GeoPackage's gpkg_ogr_contents), else -1. Asked before the filters are
+ * set: with an attribute filter even a "fast" count reads the whole layer,
+ * which at national scale costs as much as reading the dwellings. The
+ * count is of all rows, so the progress ratio below stays under 1 by the
+ * share of rows the filter drops. */
+static GIntBig cheap_row_count(ws_source *src) {
+    return OGR_L_TestCapability(src->layer, OLCFastFeatureCount)
+               ? OGR_L_GetFeatureCount(src->layer, FALSE)
+               : -1;
+}
+
+static double progress_ratio(size_t read, GIntBig total) {
+    if (total <= 0)
+        return 0.0;
+    double r = (double)read / (double)total;
+    return r < 1.0 ? r : 1.0;
+}
+
 static ws_status read_dwellings(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                                 const ws_layerdef *def, const bag_fields *f,
-                                const ws_selection *sel, bag_counts *cnt) {
-    GIntBig total = cnt->total;
+                                const ws_selection *sel, GIntBig total,
+                                bag_counts *cnt) {
     OGRFeatureH feat;
     ws_status st = WS_OK;
     ws__gdal_begin(ctx);
     OGR_L_ResetReading(src->layer);
     while (st == WS_OK && (feat = OGR_L_GetNextFeature(src->layer))) {
-        if ((++cnt->read & 0xffff) == 0 && total > 0)
-            st = ws__progress(ctx, (double)cnt->read / (double)total,
+        if ((++cnt->read & 0xffff) == 0)
+            st = ws__progress(ctx, progress_ratio(cnt->read, total),
                               "BAG lezen");
         if (st == WS_OK && ws__gdal_msg(ctx)[0]) /* e.g. a corrupt blob */
             st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
@@ -473,6 +489,55 @@ static int wkb_point(const unsigned char *p, size_t len, double *x, double *y) {
     return -1;
 }
 
+/* Numeric part of a BAG identifier held as bytes (bag_id_number on the
+ * text the per-feature reader sees: at most 255 bytes of it). */
+static uint64_t bag_id_bytes(const char *p, size_t len) {
+    if (len > 255)
+        len = 255;
+    size_t n = len;
+    while (n > 0 && !isdigit((unsigned char)p[n - 1]))
+        n--;
+    size_t start = n;
+    while (start > 0 && isdigit((unsigned char)p[start - 1]))
+        start--;
+    if (n - start == 0 || n - start > 19)
+        return 0;
+    uint64_t v = 0;
+    for (size_t i = start; i < n; i++)
+        v = v * 10 + (uint64_t)(p[i] - '0');
+    return v;
+}
+
+/* The dwelling rule on a row's gebruiksdoel and status, remembered for the
+ * last pair of values seen: BAG rows come in long runs of the same two
+ * texts, so the rule itself runs for a few rows per batch. */
+typedef struct rule_cache {
+    const char *use, *status; /* bytes in the current batch; NULL: none */
+    size_t use_len, status_len;
+    bool result;
+} rule_cache;
+
+static bool same_bytes(const char *a, size_t al, const char *b, size_t bl) {
+    return a && al == bl && memcmp(a, b, al) == 0;
+}
+
+static bool row_rule(rule_cache *rc, const ws_layerdef *def,
+                     const arrow_col *cu, const arrow_col *cs, int64_t i) {
+    size_t ul = 0, sl = 0;
+    const char *u = acol_is_text(cu->fmt) ? acol_bytes(cu, i, &ul) : NULL;
+    const char *s = acol_is_text(cs->fmt) ? acol_bytes(cs, i, &sl) : NULL;
+    if (u && s && same_bytes(rc->use, rc->use_len, u, ul) &&
+        same_bytes(rc->status, rc->status_len, s, sl))
+        return rc->result;
+    char use[1024], status[256];
+    bool r = ws__is_dwelling(def, acol_text(cu, i, use, sizeof use), NULL,
+                             acol_text(cs, i, status, sizeof status));
+    if (u && s) {
+        *rc = (rule_cache){u, s, ul, sl, r};
+    }
+    return r;
+}
+
 /* The rows of one record batch, with the same rules as read_dwellings.
  * Returns WS_OK, an error, or WS_ERR_UNSUPPORTED (recorded nowhere) when the
  * per-feature reader must take over. */
@@ -481,12 +546,21 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
                              const ws_layerdef *def, const arrow_fields *af,
                              const ws_selection *sel, bag_counts *cnt) {
     arrow_col col[64];
-    if (a->n_children > 64 || a->n_children != s->n_children)
+    if (a->n_children > 64 || a->n_children != s->n_children || a->length < 0)
         return WS_ERR_UNSUPPORTED;
     for (int64_t c = 0; c < a->n_children; c++)
         col[c] = (arrow_col){a->children[c], s->children[c]->format,
                              a->offset + a->children[c]->offset};
-    char use[1024], status[256], text[256], gm[8];
+    ws_status st =
+        ws__dataset_reserve_dwellings(ds, ds->dw.n + (size_t)a->length);
+    if (st != WS_OK)
+        return st;
+    const arrow_col *co = af->opp >= 0 ? &col[af->opp] : NULL;
+    const arrow_col *cb = af->bouwjaar >= 0 ? &col[af->bouwjaar] : NULL;
+    const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
+    bool pand_text = cp && acol_is_text(cp->fmt);
+    rule_cache rc = {0};
+    char text[256], gm[8];
     for (int64_t i = 0; i < a->length; i++) {
         cnt->read++;
         bool keep = true;
@@ -499,9 +573,7 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
         }
         keep = keep && !acol_null(&col[af->status], i) &&
                !acol_null(&col[af->use], i) &&
-               ws__is_dwelling(
-                   def, acol_text(&col[af->use], i, use, sizeof use), NULL,
-                   acol_text(&col[af->status], i, status, sizeof status));
+               row_rule(&rc, def, &col[af->use], &col[af->status], i);
         if (keep && sel->n > 0 && af->gemeente >= 0 &&
             !(!acol_null(&col[af->gemeente], i) &&
               ws__normalise_gemeentecode(
@@ -531,20 +603,19 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
             cnt->bad_coordinates++;
             continue;
         }
-        const arrow_col *co = af->opp >= 0 ? &col[af->opp] : NULL;
-        const arrow_col *cb = af->bouwjaar >= 0 ? &col[af->bouwjaar] : NULL;
-        const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
         double opp = co && !acol_null(co, i) ? acol_number(co, i) : NAN;
         double bj = cb && !acol_null(cb, i) ? acol_number(cb, i) : 0;
-        uint64_t pand =
-            cp && !acol_null(cp, i)
-                ? ws__bag_id_number(acol_text(cp, i, text, sizeof text))
-                : 0;
-        ws_status st = ws__dataset_add_dwelling(
-            ds, x, y, opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
-            ws__bouwjaar_of(bj), pand);
-        if (st != WS_OK)
-            return st;
+        uint64_t pand = 0;
+        if (cp && !acol_null(cp, i) && pand_text) {
+            size_t len = 0;
+            const char *p = acol_bytes(cp, i, &len);
+            pand = bag_id_bytes(p, len);
+        } else if (cp && !acol_null(cp, i)) {
+            pand = ws__bag_id_number(acol_text(cp, i, text, sizeof text));
+        }
+        ws__dataset_push_dwelling(ds, x, y,
+                                  opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
+                                  ws__bouwjaar_of(bj), pand);
     }
     return WS_OK;
 }
@@ -571,12 +642,11 @@ static void ignore_other_fields(ws_source *src, const bag_fields *f) {
 static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
                                       ws_source *src, const ws_layerdef *def,
                                       const bag_fields *f,
-                                      const ws_selection *sel,
+                                      const ws_selection *sel, GIntBig total,
                                       bag_counts *cnt) {
     if (f->use_is_list ||
         !CPLTestBool(CPLGetConfigOption("WS_BAG_ARROW", "YES")))
         return WS_ERR_UNSUPPORTED;
-    GIntBig total = OGR_L_GetFeatureCount(src->layer, FALSE);
     arrow_fields af = {0};
     af.current = ws__calloc(ctx, f->ncurrent + 1, sizeof *af.current);
     if (!af.current)
@@ -606,8 +676,8 @@ static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
         }
         st = arrow_batch(ds, &a, &schema, def, &af, sel, cnt);
         a.release(&a);
-        if (st == WS_OK && total > 0)
-            st = ws__progress(ctx, (double)cnt->read / (double)total,
+        if (st == WS_OK)
+            st = ws__progress(ctx, progress_ratio(cnt->read, total),
                               "BAG lezen");
         if (st != WS_OK)
             break;
@@ -627,15 +697,16 @@ static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
 /* Arrow first; on WS_ERR_UNSUPPORTED undo and read feature by feature. */
 static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                                const ws_layerdef *def, const bag_fields *f,
-                               const ws_selection *sel, bag_counts *cnt) {
+                               const ws_selection *sel, GIntBig total,
+                               bag_counts *cnt) {
     size_t n0 = ds->dw.n, rejected0 = ds->n_vbo_rejected;
-    ws_status st = read_dwellings_arrow(ctx, ds, src, def, f, sel, cnt);
+    ws_status st = read_dwellings_arrow(ctx, ds, src, def, f, sel, total, cnt);
     if (st != WS_ERR_UNSUPPORTED)
         return st;
     ds->dw.n = n0;
     ds->n_vbo_rejected = rejected0;
     memset(cnt, 0, sizeof *cnt);
-    return read_dwellings(ctx, ds, src, def, f, sel, cnt);
+    return read_dwellings(ctx, ds, src, def, f, sel, total, cnt);
 }
 
 /* After reading in the layer's own CRS: transform, drop points that could
@@ -698,9 +769,14 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (st == WS_OK)
         st = find_bag_fields(ctx, &src, def, &f);
     if (st == WS_OK) {
-        cnt.total = OGR_L_GetFeatureCount(src.layer, FALSE);
-        push_filters(ctx, &src, def, &f, sel, extent);
-        st = read_bag_rows(ctx, ds, &src, def, &f, sel, &cnt);
+        GIntBig total = cheap_row_count(&src);
+        /* every row may be a dwelling: room for all of them at once */
+        if (total > 0 && sel->n == 0)
+            st = ws__dataset_reserve_dwellings(ds, ds->dw.n + (size_t)total);
+        if (st == WS_OK) {
+            push_filters(ctx, &src, def, &f, sel, extent);
+            st = read_bag_rows(ctx, ds, &src, def, &f, sel, total, &cnt);
+        }
     }
     if (st == WS_OK)
         st = transform_dwellings(ctx, ds, &src, extent, select_by_box(&f, sel),

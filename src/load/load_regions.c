@@ -6,9 +6,17 @@
  * and codes must be unique. Wijk and gemeente membership follow the codes,
  * never the geometry. */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../join/join_internal.h"
 #include "load_internal.h"
 
 typedef struct region_reader {
@@ -113,7 +121,8 @@ static bool is_water(const region_reader *r, OGRFeatureH f) {
                            OGR_F_GetFieldAsString(f, r->f_water), true);
 }
 
-/* Union of n cloned geometries (the array is consumed), or NULL. */
+/* Overlay union of n cloned geometries (the array is consumed), or NULL:
+ * for the pieces MakeValid leaves, which need not tile. */
 static GEOSGeometry *union_take(ws_ctx *ctx, GEOSGeometry **parts, size_t n) {
     GEOSGeometry *coll = GEOSGeom_createCollection_r(
         ctx->geos, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
@@ -122,6 +131,133 @@ static GEOSGeometry *union_take(ws_ctx *ctx, GEOSGeometry **parts, size_t n) {
     if (coll)
         GEOSGeom_destroy_r(ctx->geos, coll);
     return u;
+}
+
+/* Which union dissolves regions: WIJKSCAN_UNION=classic forces the overlay
+ * union, =coverage the coverage union unchecked (benchmarks and tests);
+ * otherwise the coverage union where it is exact (region_union.c). */
+static ws__union_kind union_kind(void) {
+    const char *e = getenv("WIJKSCAN_UNION");
+    if (e && strcmp(e, "classic") == 0)
+        return WS_UNION_CLASSIC;
+    if (e && strcmp(e, "coverage") == 0)
+        return WS_UNION_COVERAGE;
+    return WS_UNION_AUTO;
+}
+
+/* --- unions on every core ------------------------------------------------
+ * A batch of unions (one per region to dissolve) is prepared on the calling
+ * thread, which does every allocation through the context (the parts and
+ * each worker's working memory), and computed by worker threads with GEOS
+ * handles of their own; the calling thread then takes the results in
+ * order. A union that failed on a worker is computed again on the calling
+ * thread, so that the error names GEOS's reason. */
+typedef struct union_task {
+    GEOSGeometry *coll; /* the parts (owned) */
+    size_t nparts, nverts;
+    GEOSGeometry *result;
+} union_task;
+
+typedef struct union_batch {
+    union_task *task;
+    size_t n;
+    ws__union_kind kind;
+    atomic_size_t next;
+} union_batch;
+
+typedef struct union_part {
+    union_batch *b;
+    void *mem; /* working memory for the largest task */
+    size_t bytes;
+} union_part;
+
+static size_t task_bytes(const union_task *t) {
+    return ws__union_scratch_bytes(t->nparts, t->nverts);
+}
+
+static void *union_worker(void *arg) {
+    union_part *part = arg;
+    union_batch *b = part->b;
+    GEOSContextHandle_t h = GEOS_init_r();
+    for (size_t i; h && (i = atomic_fetch_add(&b->next, 1)) < b->n;)
+        b->task[i].result = ws__polygon_union(h, b->task[i].coll, part->mem,
+                                              part->bytes, b->kind, NULL);
+    if (h)
+        GEOS_finish_r(h);
+    return NULL;
+}
+
+#define UNION_MAX_THREADS 8
+
+static ws_status run_unions(ws_ctx *ctx, union_batch *b,
+                            size_t min_for_threads) {
+    int nt = ws__threads_for(b->n, min_for_threads);
+    if (nt > UNION_MAX_THREADS)
+        nt = UNION_MAX_THREADS;
+    if ((size_t)nt > b->n)
+        nt = (int)(b->n ? b->n : 1);
+    size_t bytes = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (task_bytes(&b->task[i]) > bytes)
+            bytes = task_bytes(&b->task[i]);
+    union_part parts[UNION_MAX_THREADS];
+    ws_status st = WS_OK;
+    for (int k = 0; k < nt; k++) {
+        parts[k] = (union_part){b, ws__malloc(ctx, bytes), bytes};
+        if (!parts[k].mem)
+            st = WS_ERR_NOMEM;
+    }
+    atomic_init(&b->next, 0);
+    if (st == WS_OK)
+        ws__run_parts(union_worker, parts, sizeof parts[0], nt);
+    for (int k = 0; k < nt; k++)
+        ws__free(ctx, parts[k].mem);
+    return st;
+}
+
+/* The result of task i, computed again with the context's handle when a
+ * worker could not (NULL then: GEOS failed, ctx->geos_msg says why, or
+ * there was no memory). */
+static GEOSGeometry *union_result(ws_ctx *ctx, union_batch *b, size_t i) {
+    union_task *t = &b->task[i];
+    GEOSGeometry *u = t->result;
+    t->result = NULL;
+    if (!u && t->coll) {
+        size_t bytes = task_bytes(t);
+        void *mem = ws__malloc(ctx, bytes);
+        if (mem)
+            u = ws__polygon_union(ctx->geos, t->coll, mem, bytes, b->kind,
+                                  NULL);
+        ws__free(ctx, mem);
+    }
+    return u;
+}
+
+static void union_batch_free(ws_ctx *ctx, union_batch *b) {
+    for (size_t i = 0; b->task && i < b->n; i++) {
+        if (b->task[i].coll)
+            GEOSGeom_destroy_r(ctx->geos, b->task[i].coll);
+        if (b->task[i].result)
+            GEOSGeom_destroy_r(ctx->geos, b->task[i].result);
+    }
+    ws__free(ctx, b->task);
+    b->task = NULL;
+    b->n = 0;
+}
+
+/* A task over clones of `n` polygons (the array is consumed). */
+static void set_task(ws_ctx *ctx, union_task *t, GEOSGeometry **parts,
+                     size_t n) {
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = parts[i] ? GEOSGetNumCoordinates_r(ctx->geos, parts[i]) : 0;
+        nv += c > 0 ? (size_t)c : 0;
+    }
+    t->coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION,
+                                          parts, (unsigned)n);
+    t->nparts = n;
+    t->nverts = nv;
+    ws__free(ctx, parts);
 }
 
 /* Keep only the polygonal parts of a geometry (MakeValid may add lines). */
@@ -147,7 +283,8 @@ static GEOSGeometry *polygonal_part(ws_ctx *ctx, GEOSGeometry *g) {
     return union_take(ctx, parts, k);
 }
 
-/* OGR geometry of a feature -> valid GEOS (multi)polygon in RD New. */
+/* OGR geometry of a feature -> GEOS (multi)polygon in RD New; whether it is
+ * valid is checked with the rest of its level (check_validity). */
 static ws_status read_polygon(region_reader *r, OGRFeatureH f, const char *code,
                               GEOSGeometry **out) {
     ws_ctx *ctx = r->ctx;
@@ -189,24 +326,91 @@ static ws_status read_polygon(region_reader *r, OGRFeatureH f, const char *code,
         return ws__error(ctx, WS_ERR_GEOMETRY,
                          "%s: layer '%s': region %s: unreadable geometry (%s)",
                          r->src->path, r->src->layer_name, code, ctx->geos_msg);
-    if (GEOSisValid_r(ctx->geos, geos) != 1) {
-        GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geos);
-        GEOSGeom_destroy_r(ctx->geos, geos);
-        geos = fixed ? polygonal_part(ctx, fixed) : NULL;
-        if (!geos)
-            return ws__error(ctx, WS_ERR_GEOMETRY,
-                             "%s: layer '%s': region %s: invalid polygon "
-                             "that could not be repaired (%s)",
-                             r->src->path, r->src->layer_name, code,
-                             ctx->geos_msg);
-        r->ds->n_invalid_repaired++;
-        ws__warn(ctx,
-                 "%s: layer '%s': invalid polygon of %s repaired with "
-                 "MakeValid",
-                 r->src->path, r->src->layer_name, code);
-    }
     *out = geos;
     return WS_OK;
+}
+
+/* --- validity ------------------------------------------------------------
+ * Every polygon of a level is checked once, after the level is read, on
+ * every core; the invalid ones are then repaired in row order on the
+ * calling thread, with the same warnings and counts as when each was
+ * checked as it was read. */
+enum { VALID_UNCHECKED = 0, VALID_YES = 1, VALID_NO = 2 };
+
+typedef struct valid_batch {
+    GEOSGeometry *const *geom;
+    uint8_t *state;
+    size_t n;
+    atomic_size_t next;
+} valid_batch;
+
+typedef struct valid_part {
+    valid_batch *b;
+} valid_part;
+
+static void *valid_worker(void *arg) {
+    valid_batch *b = ((valid_part *)arg)->b;
+    GEOSContextHandle_t h = GEOS_init_r();
+    for (size_t lo; h && (lo = atomic_fetch_add(&b->next, 8)) < b->n;)
+        for (size_t i = lo; i < lo + 8 && i < b->n; i++)
+            b->state[i] =
+                GEOSisValid_r(h, b->geom[i]) == 1 ? VALID_YES : VALID_NO;
+    if (h)
+        GEOS_finish_r(h);
+    return NULL;
+}
+
+/* Repair row `row` when it is invalid (checked again with the context's
+ * handle, so that GEOS's notice is the one a single-threaded check gives). */
+static ws_status repair_row(region_reader *r, size_t row) {
+    ws_ctx *ctx = r->ctx;
+    ws__level *lv = &r->ds->levels[r->level];
+    GEOSGeometry *geos = lv->geom[row];
+    if (GEOSisValid_r(ctx->geos, geos) == 1)
+        return WS_OK;
+    const char *code = ws_table_get_text(lv->table, 0, row);
+    if (!code)
+        code = "?";
+    GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geos);
+    GEOSGeom_destroy_r(ctx->geos, geos);
+    lv->geom[row] = NULL;
+    geos = fixed ? polygonal_part(ctx, fixed) : NULL;
+    if (!geos)
+        return ws__error(ctx, WS_ERR_GEOMETRY,
+                         "%s: layer '%s': region %s: invalid polygon "
+                         "that could not be repaired (%s)",
+                         r->src->path, r->src->layer_name, code, ctx->geos_msg);
+    lv->geom[row] = geos;
+    r->ds->n_invalid_repaired++;
+    ws__warn(ctx,
+             "%s: layer '%s': invalid polygon of %s repaired with "
+             "MakeValid",
+             r->src->path, r->src->layer_name, code);
+    return WS_OK;
+}
+
+static ws_status check_validity(region_reader *r, size_t first) {
+    ws__level *lv = &r->ds->levels[r->level];
+    size_t n = lv->table->nrows > first ? lv->table->nrows - first : 0;
+    if (n == 0)
+        return WS_OK;
+    valid_batch b = {lv->geom + first, ws__calloc(r->ctx, n, 1), n, 0};
+    if (!b.state)
+        return WS_ERR_NOMEM;
+    int nt = ws__threads_for(n, 64);
+    if ((size_t)nt > n / 8 + 1)
+        nt = (int)(n / 8 + 1);
+    valid_part parts[8];
+    for (int k = 0; k < 8; k++)
+        parts[k].b = &b;
+    atomic_init(&b.next, 0);
+    ws__run_parts(valid_worker, parts, sizeof parts[0], nt < 8 ? nt : 8);
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < n; i++)
+        if (b.state[i] != VALID_YES)
+            st = repair_row(r, first + i);
+    ws__free(r->ctx, b.state);
+    return st;
 }
 
 static ws_status set_text_field(ws_table *t, const char *col, size_t row,
@@ -329,8 +533,22 @@ static ws_status read_level(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
         st = plan_statistics(&r);
     size_t nread = 0;
     if (st == WS_OK) {
+        size_t first = ds->levels[level].table->nrows;
         push_selection(&r);
         st = read_rows(&r, &nread);
+        /* The rows read before an error were checked (and perhaps repaired,
+         * or failed to be) before it: so that a repair error still comes
+         * first, the reader's error waits while they are checked. */
+        ws_status read_st = ctx->status;
+        char read_msg[WS_ERROR_SIZE];
+        memcpy(read_msg, ctx->errmsg, sizeof read_msg);
+        ws_ctx_clear_error(ctx);
+        ws_status vst = check_validity(&r, first);
+        if (vst == WS_OK && read_st != WS_OK) {
+            ctx->status = read_st;
+            memcpy(ctx->errmsg, read_msg, sizeof read_msg);
+        }
+        st = vst != WS_OK ? vst : st;
     }
     ws__free(ctx, r.stat_field);
     ws__free(ctx, r.stat_col);
@@ -366,59 +584,126 @@ static const char *parent_code(const ws_table *bt, size_t row, ws_level lv) {
     return c < 0 ? NULL : ws_table_get_text(bt, (size_t)c, row);
 }
 
-/* Union of the buurt polygons whose parent code is `code`. */
-static GEOSGeometry *dissolve(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
-                              const char *code) {
-    const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
-    size_t n = b->table->nrows, k = 0;
-    GEOSGeometry **parts = ws__calloc(ctx, n ? n : 1, sizeof *parts);
-    if (!parts)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        const char *pc = parent_code(b->table, i, lv);
-        if (pc && strcmp(pc, code) == 0)
-            parts[k++] = GEOSGeom_clone_r(ctx->geos, b->geom[i]);
-    }
-    GEOSGeometry *u = union_take(ctx, parts, k);
-    if (!u)
-        ws__error(ctx, WS_ERR_GEOMETRY, "cannot dissolve buurten into %s: %s",
-                  code, ctx->geos_msg);
-    return u;
+/* Buurten per parent code, for the parents the level lacks, in the order
+ * in which the buurten first name them. */
+typedef struct parent_groups {
+    size_t n;
+    size_t *head, *tail, *count; /* per group: first and last buurt, size */
+    size_t *next;                /* per buurt: next one in its group */
+} parent_groups;
+
+static void groups_free(ws_ctx *ctx, parent_groups *g) {
+    ws__free(ctx, g->head);
+    ws__free(ctx, g->tail);
+    ws__free(ctx, g->count);
+    ws__free(ctx, g->next);
 }
 
-/* Add a row for every parent code the buurten use but the level lacks. */
+static ws_status group_missing(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
+                               parent_groups *g) {
+    const ws_table *bt = ds->levels[WS_LEVEL_BUURT].table;
+    const ws_table *lt = ds->levels[lv].table;
+    size_t nb = bt->nrows ? bt->nrows : 1;
+    memset(g, 0, sizeof *g);
+    g->head = ws__malloc(ctx, nb * sizeof *g->head);
+    g->tail = ws__malloc(ctx, nb * sizeof *g->tail);
+    g->count = ws__malloc(ctx, nb * sizeof *g->count);
+    g->next = ws__malloc(ctx, nb * sizeof *g->next);
+    ws_hash index; /* parent code -> group */
+    if (!g->head || !g->tail || !g->count || !g->next ||
+        ws__hash_init(&index, ctx, 64, true) != WS_OK)
+        return WS_ERR_NOMEM;
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < bt->nrows; i++) {
+        const char *code = parent_code(bt, i, lv);
+        size_t k;
+        g->next[i] = SIZE_MAX;
+        if (!code || ws_table_find_row(lt, code) >= 0)
+            continue;
+        if (ws__hash_get_str(&index, code, &k)) {
+            g->next[g->tail[k]] = i;
+            g->tail[k] = i;
+            g->count[k]++;
+            continue;
+        }
+        k = g->n++;
+        g->head[k] = g->tail[k] = i;
+        g->count[k] = 1;
+        st = ws__hash_put_str(&index, code, k, NULL);
+    }
+    ws__hash_free(&index);
+    return st;
+}
+
+/* One union per group, of clones of its buurt polygons. */
+static ws_status prepare_dissolves(ws_ctx *ctx, ws_dataset *ds,
+                                   const parent_groups *g, union_batch *b) {
+    const ws__level *bl = &ds->levels[WS_LEVEL_BUURT];
+    b->task = ws__calloc(ctx, g->n ? g->n : 1, sizeof *b->task);
+    if (!b->task)
+        return WS_ERR_NOMEM;
+    b->n = g->n;
+    for (size_t k = 0; k < g->n; k++) {
+        GEOSGeometry **parts = ws__calloc(ctx, g->count[k], sizeof *parts);
+        if (!parts)
+            return WS_ERR_NOMEM;
+        size_t m = 0;
+        for (size_t i = g->head[k]; i != SIZE_MAX; i = g->next[i])
+            parts[m++] = GEOSGeom_clone_r(ctx->geos, bl->geom[i]);
+        set_task(ctx, &b->task[k], parts, m);
+    }
+    return WS_OK;
+}
+
+/* Add a row for every parent code the buurten use but the level lacks,
+ * dissolved from its buurten. */
 static ws_status complete_level(ws_ctx *ctx, ws_dataset *ds, ws_level lv,
                                 bool from_file) {
     ws_status st = ws__level_init(ds, lv);
+    if (st != WS_OK)
+        return st;
+    parent_groups g;
+    st = group_missing(ctx, ds, lv, &g);
+    if (st != WS_OK || g.n == 0) {
+        groups_free(ctx, &g);
+        return st;
+    }
     ws_table *bt = ds->levels[WS_LEVEL_BUURT].table;
-    size_t added = 0;
-    for (size_t i = 0; st == WS_OK && i < bt->nrows; i++) {
-        const char *code = parent_code(bt, i, lv);
-        if (!code || ws_table_find_row(ds->levels[lv].table, code) >= 0)
-            continue;
-        GEOSGeometry *g = dissolve(ctx, ds, lv, code);
+    ws_table *lt = ds->levels[lv].table;
+    union_batch b = {NULL, 0, union_kind(), 0};
+    st = prepare_dissolves(ctx, ds, &g, &b);
+    if (st == WS_OK)
+        st = run_unions(ctx, &b, 64);
+    for (size_t k = 0; st == WS_OK && k < g.n; k++) {
+        const char *code = parent_code(bt, g.head[k], lv);
+        GEOSGeometry *u = union_result(ctx, &b, k);
         size_t row;
-        if (!g)
-            return ws__status_or(ctx, WS_ERR_GEOMETRY);
-        st = ws__level_add_region_take(ds, lv, g, &row);
+        if (!u) { /* out of memory (recorded), or GEOS failed */
+            st = ws__has_error(ctx)
+                     ? ws__status_or(ctx, WS_ERR_GEOMETRY)
+                     : ws__error(ctx, WS_ERR_GEOMETRY,
+                                 "cannot dissolve buurten into %s: %s", code,
+                                 ctx->geos_msg);
+            break;
+        }
+        st = ws__level_add_region_take(ds, lv, u, &row);
         if (st == WS_OK)
-            st = ws__table_set_text(ds->levels[lv].table, 0, row, code);
+            st = ws__table_set_text(lt, 0, row, code);
         if (st == WS_OK && lv == WS_LEVEL_WIJK) {
             char gm[8];
             if (ws__gemeente_of(code, gm))
-                st = set_text_field(ds->levels[lv].table, WS_COL_GEMEENTECODE,
-                                    row, gm);
+                st = set_text_field(lt, WS_COL_GEMEENTECODE, row, gm);
         }
-        if (st == WS_OK)
-            st = ws__table_index_codes(ds->levels[lv].table, 0,
-                                       ws_level_layer_name(lv));
-        added++;
     }
-    if (st == WS_OK && added && from_file)
+    if (st == WS_OK)
+        st = ws__table_index_codes(lt, 0, ws_level_layer_name(lv));
+    union_batch_free(ctx, &b);
+    if (st == WS_OK && from_file)
         ws__warn(ctx,
                  "%zu %s used by the buurten are missing from the %s "
                  "layer; they were dissolved from their buurten",
-                 added, ws_level_layer_name(lv), ws_level_layer_name(lv));
+                 g.n, ws_level_layer_name(lv), ws_level_layer_name(lv));
+    groups_free(ctx, &g);
     return st;
 }
 
@@ -443,20 +728,28 @@ static ws_status fill_gemeente_names(ws_dataset *ds) {
     return WS_OK;
 }
 
+/* The regio outline: the union of the gemeenten. */
 static ws_status build_regio(ws_ctx *ctx, ws_dataset *ds, const char *name) {
     ws__level *g = &ds->levels[WS_LEVEL_GEMEENTE];
     size_t n = g->table->nrows;
+    union_batch b = {ws__calloc(ctx, 1, sizeof *b.task), 1, union_kind(), 0};
     GEOSGeometry **parts = ws__calloc(ctx, n ? n : 1, sizeof *parts);
-    if (!parts)
+    if (!b.task || !parts) {
+        ws__free(ctx, b.task);
+        ws__free(ctx, parts);
         return WS_ERR_NOMEM;
+    }
     for (size_t i = 0; i < n; i++)
         parts[i] = GEOSGeom_clone_r(ctx->geos, g->geom[i]);
-    GEOSGeometry *u = union_take(ctx, parts, n);
-    if (!u)
-        return ws__error(ctx, WS_ERR_GEOMETRY,
-                         "cannot build the region "
-                         "outline: %s",
-                         ctx->geos_msg);
+    set_task(ctx, &b.task[0], parts, n);
+    GEOSGeometry *u = union_result(ctx, &b, 0);
+    union_batch_free(ctx, &b);
+    if (!u) /* out of memory (recorded), or GEOS failed */
+        return ws__has_error(ctx) ? ws__status_or(ctx, WS_ERR_GEOMETRY)
+                                  : ws__error(ctx, WS_ERR_GEOMETRY,
+                                              "cannot build the region "
+                                              "outline: %s",
+                                              ctx->geos_msg);
     size_t row;
     ws_status st = ws__level_add_region_take(ds, WS_LEVEL_REGIO, u, &row);
     if (st == WS_OK)
@@ -592,6 +885,11 @@ ws_status ws__load_regions(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
     if (ds->n_water_dropped)
         ws__info(ctx, "%zu water regions (water = JA) dropped",
                  ds->n_water_dropped);
+#ifdef __GLIBC__
+    /* GEOS's working memory on the worker threads (validity checks,
+     * unions) stays in their malloc arenas when freed; hand it back */
+    malloc_trim(0);
+#endif
     ws__source_close(&src);
     ws__layerdef_free(ctx, owned);
     return st;

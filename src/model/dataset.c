@@ -98,8 +98,8 @@ static ws_status dwellings_reserve(ws_ctx *ctx, ws__dwellings *d, size_t need) {
     if (need <= d->cap)
         return WS_OK;
     size_t cap = d->cap ? d->cap * 2 : 1024;
-    while (cap < need)
-        cap *= 2;
+    if (cap < need) /* a reader reserving its row count: exactly that */
+        cap = need;
 #define WS_GROW_(field)                                                        \
     do {                                                                       \
         void *p_ = ws__realloc(ctx, d->field, cap * sizeof *d->field);         \
@@ -118,20 +118,16 @@ static ws_status dwellings_reserve(ws_ctx *ctx, ws__dwellings *d, size_t need) {
     return WS_OK;
 }
 
+ws_status ws__dataset_reserve_dwellings(ws_dataset *ds, size_t n) {
+    return dwellings_reserve(ds->ctx, &ds->dw, n);
+}
+
 ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
                                    float opp, int16_t bouwjaar,
                                    uint64_t pand_id) {
-    ws__dwellings *d = &ds->dw;
-    if (dwellings_reserve(ds->ctx, d, d->n + 1) != WS_OK)
+    if (dwellings_reserve(ds->ctx, &ds->dw, ds->dw.n + 1) != WS_OK)
         return WS_ERR_NOMEM;
-    d->x[d->n] = x;
-    d->y[d->n] = y;
-    d->oppervlakte[d->n] = opp;
-    d->bouwjaar[d->n] = bouwjaar;
-    d->pand_id[d->n] = pand_id;
-    d->pand_opp[d->n] = NAN; /* filled from the pand layer, if any */
-    d->buurt[d->n] = -1;
-    d->n++;
+    ws__dataset_push_dwelling(ds, x, y, opp, bouwjaar, pand_id);
     return WS_OK;
 }
 

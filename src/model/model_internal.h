@@ -4,6 +4,7 @@
 #ifndef WS_MODEL_INTERNAL_H
 #define WS_MODEL_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -144,6 +145,23 @@ struct ws_dataset {
 };
 
 ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
+/* Make room for `n` dwellings in all (every column together), so that a
+ * reader that knows how many rows follow grows the columns once. */
+ws_status ws__dataset_reserve_dwellings(ws_dataset *ds, size_t n);
+/* Append a dwelling into reserved room (ws__dataset_reserve_dwellings). */
+static inline void ws__dataset_push_dwelling(ws_dataset *ds, double x, double y,
+                                             float opp, int16_t bouwjaar,
+                                             uint64_t pand_id) {
+    ws__dwellings *d = &ds->dw;
+    d->x[d->n] = x;
+    d->y[d->n] = y;
+    d->oppervlakte[d->n] = opp;
+    d->bouwjaar[d->n] = bouwjaar;
+    d->pand_id[d->n] = pand_id;
+    d->pand_opp[d->n] = NAN; /* filled from the pand layer, if any */
+    d->buurt[d->n] = -1;
+    d->n++;
+}
 ws_status ws__dataset_add_dwelling(ws_dataset *ds, double x, double y,
                                    float opp, int16_t bouwjaar,
                                    uint64_t pand_id);

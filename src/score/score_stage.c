@@ -338,6 +338,70 @@ static ws_status normalise_group(ws__scorer *s, scratch *x, size_t i,
     return st;
 }
 
+/* Rows of a level per gemeente, in row order: rows[first[g] .. first[g+1]). */
+typedef struct by_gemeente {
+    size_t *first, *rows;
+} by_gemeente;
+
+static ws_status group_rows(ws_ctx *ctx, const ws__scored_level *L, size_t ngem,
+                            by_gemeente *out) {
+    out->first = ws__calloc(ctx, ngem + 2, sizeof *out->first);
+    out->rows = ws__malloc(ctx, (L->n ? L->n : 1) * sizeof *out->rows);
+    if (!out->first || !out->rows)
+        return WS_ERR_NOMEM;
+    for (size_t r = 0; r < L->n; r++)
+        if (L->gemeente[r] >= 0 && (size_t)L->gemeente[r] < ngem)
+            out->first[(size_t)L->gemeente[r] + 2]++;
+    for (size_t g = 0; g < ngem; g++)
+        out->first[g + 2] += out->first[g + 1];
+    for (size_t r = 0; r < L->n; r++) /* first[g + 1] is g's cursor */
+        if (L->gemeente[r] >= 0 && (size_t)L->gemeente[r] < ngem)
+            out->rows[out->first[(size_t)L->gemeente[r] + 1]++] = r;
+    return WS_OK;
+}
+
+static void by_gemeente_free(ws_ctx *ctx, by_gemeente *b) {
+    ws__free(ctx, b->first);
+    ws__free(ctx, b->rows);
+}
+
+/* normalise_group for one gemeente g, on the rows of g only: the buurten of
+ * g (the frame), then L's rows of g, each in row order. ws_normalize gives
+ * a row a value from its own value and the frame (taken in row order), so
+ * this is what normalise_group(g) gives, without passing every row of the
+ * country once per gemeente. */
+static ws_status normalise_gemeente(ws__scorer *s, scratch *x, size_t i,
+                                    const ws_norm_params *p,
+                                    ws__scored_level *L, bool same,
+                                    const by_gemeente *bb,
+                                    const by_gemeente *bl, size_t g) {
+    const ws__scored_level *B = &s->lev[WS_LEVEL_BUURT];
+    size_t nb = same ? 0 : bb->first[g + 1] - bb->first[g];
+    size_t nl = bl->first[g + 1] - bl->first[g], n = nb + nl;
+    ws_status st = scratch_fit(s->ctx, x, n ? n : 1);
+    if (st != WS_OK)
+        return st;
+    for (size_t k = 0; k < nb; k++) {
+        size_t r = bb->rows[bb->first[g] + k];
+        x->v[k] = B->raw[i][r];
+        x->m[k] = B->raw_m[i][r];
+        x->ref[k] = !B->suppressed[r];
+    }
+    for (size_t k = 0; k < nl; k++) {
+        size_t r = bl->rows[bl->first[g] + k];
+        x->v[nb + k] = L->raw[i][r];
+        x->m[nb + k] = L->raw_m[i][r];
+        x->ref[nb + k] = same && !L->suppressed[r];
+    }
+    st = ws_normalize(s->ctx, x->v, x->m, x->ref, n, p, x->out, x->out_m);
+    for (size_t k = 0; st == WS_OK && k < nl; k++) {
+        size_t r = bl->rows[bl->first[g] + k];
+        L->norm[i][r] = x->out[nb + k];
+        L->norm_m[i][r] = x->out_m[nb + k];
+    }
+    return st;
+}
+
 static ws_status normalise_indicator(ws__scorer *s, scratch *x, size_t i,
                                      const ws_norm_params *p, int l) {
     ws__scored_level *L = &s->lev[l];
@@ -346,8 +410,15 @@ static ws_status normalise_indicator(ws__scorer *s, scratch *x, size_t i,
     if (s->opt->reference != WS_REF_GEMEENTE || p->method == WS_NORM_THRESHOLD)
         return st;
     size_t ngem = s->lev[WS_LEVEL_GEMEENTE].n;
+    by_gemeente bb = {NULL, NULL}, bl = {NULL, NULL};
+    if (st == WS_OK)
+        st = group_rows(s->ctx, &s->lev[WS_LEVEL_BUURT], ngem, &bb);
+    if (st == WS_OK)
+        st = group_rows(s->ctx, L, ngem, &bl);
     for (size_t g = 0; st == WS_OK && g < ngem; g++)
-        st = normalise_group(s, x, i, p, L, same, (long)g);
+        st = normalise_gemeente(s, x, i, p, L, same, &bb, &bl, g);
+    by_gemeente_free(s->ctx, &bb);
+    by_gemeente_free(s->ctx, &bl);
     return st;
 }
 

@@ -41,7 +41,7 @@ inputs:
     path: wijkenbuurten-nl-synthetic.gpkg
   voorzieningen:
     - path: voorzieningen-nl-synthetic.gpkg
-# themes: [gezond, informeel, inclusief]   # when layers/themes/ lands
+# theme scores: layers/themes/ by default, so W includes the score stage
 parameters:
   radii: [500, 1000]
 output:

@@ -3,10 +3,13 @@
 # buurten with hundreds of vertices, ~90 k objects, dwellings placed exactly
 # on shared buurt edges): the Arrow reader, the join grid and threads give
 # byte-identical CSV files to the per-feature reader and the point-by-point,
-# single-threaded join; the generator is deterministic.
-# Usage: fastpaths.sh WIJKSCAN WIJKSCAN-NL-GEN WORKDIR
+# single-threaded join; so do the region unions (coverage or overlay, on
+# threads or not) when wijken and gemeenten are dissolved from the buurten,
+# and TEST_UNION (test_union) finds the two unions equal on this set; the
+# generator is deterministic.
+# Usage: fastpaths.sh WIJKSCAN WIJKSCAN-NL-GEN WORKDIR [TEST_UNION]
 set -euo pipefail
-ws=$1 gen=$2 work=$3
+ws=$1 gen=$2 work=$3 test_union=${4:-}
 rm -rf "$work"; mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -19,7 +22,7 @@ d=$work/data
 run() { # NAME ENV...
   local name=$1; shift
   env "$@" "$ws" score --bag "$d/bag-light-nl-synthetic.gpkg" \
-      --buurten "$d/wijkenbuurten-nl-synthetic.gpkg" \
+      --buurten "${BUURTEN:-$d/wijkenbuurten-nl-synthetic.gpkg}" \
       --voorzieningen "$d/voorzieningen-nl-synthetic.gpkg" \
       -o "$work/$name/out.gpkg" --csv "$work/$name" -q
 }
@@ -33,6 +36,26 @@ for lv in buurten wijken gemeenten regio; do
       fail "out_$lv.csv differs between the plain and the $m run"
   done
 done
+# only the buurten: wijken, gemeenten and the regio dissolved
+ogr2ogr -f GPKG "$work/buurten.gpkg" "$d/wijkenbuurten-nl-synthetic.gpkg" buurten
+mkdir -p "$work/dissolve_classic" "$work/dissolve_auto" "$work/dissolve_threads"
+BUURTEN=$work/buurten.gpkg run dissolve_classic WIJKSCAN_UNION=classic WIJKSCAN_THREADS=1
+BUURTEN=$work/buurten.gpkg run dissolve_auto
+BUURTEN=$work/buurten.gpkg run dissolve_threads WIJKSCAN_THREADS=3
+for lv in buurten wijken gemeenten regio; do
+  for m in auto threads; do
+    cmp -s "$work/dissolve_classic/out_$lv.csv" "$work/dissolve_$m/out_$lv.csv" ||
+      fail "out_$lv.csv differs between the classic and the $m dissolve"
+  done
+done
+for lv in wijken gemeenten regio; do
+  a=$(sqlite3 "$work/dissolve_classic/out.gpkg" "SELECT count(*) FROM $lv")
+  b=$(sqlite3 "$work/dissolve_auto/out.gpkg" "SELECT count(*) FROM $lv")
+  [ "$a" = "$b" ] || fail "$lv: $a dissolved regions one way, $b the other"
+done
+[ -z "$test_union" ] || "$test_union" "$d/wijkenbuurten-nl-synthetic.gpkg" ||
+  fail "coverage and overlay unions differ on the generated set"
+
 n=$(($(wc -l < "$work/plain/out_buurten.csv") - 1))
 [ "$n" -ge 250 ] || fail "only $n buurten"
 

@@ -1,8 +1,10 @@
 /* The fast paths give the same results as the plain ones, value for value:
  * the Arrow reader of the BAG against the per-feature reader (on the real
  * LVBAG sample and the BOCE example data, with and without a selection),
- * the join's cell grid and threads against the point-by-point join, and
- * the threaded nearest-voorziening search against one thread. */
+ * the join's cell grid and threads against the point-by-point join, the
+ * threaded nearest-voorziening search against one thread, the region
+ * levels (validity checks and repairs, dissolved wijken and gemeenten) on
+ * threads against one thread, and the CSV number formats against printf. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +19,8 @@
 #include <cpl_conv.h>
 
 #include "access/kdtree.h"
+#include "core/core_internal.h"
+#include "export/export_internal.h"
 #include "join/join_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
@@ -214,6 +218,238 @@ static void access_threads_agree(void **state) {
     ws_dataset_free(ds);
 }
 
+/* --- regions on threads ---------------------------------------------------
+ * 48 buurten in 6 wijken of 3 gemeenten, a file of buurten only (so wijken,
+ * gemeenten and the regio are dissolved), some of them bow-ties that
+ * MakeValid repairs; `bad` gives one buurt no code, after some repairs. */
+static void write_buurten(const char *path, bool bad) {
+    static const char *const gm[3] = {"0114", "0109", "1681"};
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"type\": \"FeatureCollection\", \"name\": \"buurten\", "
+               "\"crs\": {\"type\": \"name\", \"properties\": {\"name\": "
+               "\"urn:ogc:def:crs:EPSG::28992\"}}, \"features\": [\n");
+    for (int i = 0; i < 48; i++) {
+        int g = i / 16, w = (i / 8) % 2 + 1, b = i % 8 + 1;
+        double x = 250000 + (i % 8) * 100.0, y = 530000 + (i / 8) * 100.0;
+        bool bowtie = i == 3 || i == 20 || i == 21 || i == 40;
+        char code[32];
+        snprintf(code, sizeof code, "BU%s%02d%02d", gm[g], w, b);
+        fprintf(f,
+                "%s{\"type\": \"Feature\", \"properties\": {\"buurtcode\": "
+                "\"%s\", \"buurtnaam\": \"b%d\", \"gemeentecode\": "
+                "\"GM%s\", \"water\": \"NEE\"}, \"geometry\": {\"type\": "
+                "\"Polygon\", \"coordinates\": [[[%.0f, %.0f], [%.0f, %.0f], "
+                "[%.0f, %.0f], [%.0f, %.0f], [%.0f, %.0f]]]}}\n",
+                i ? "," : "", bad && i == 30 ? "" : code, i, gm[g], x, y,
+                x + 100, bowtie ? y + 100 : y, x + 100, bowtie ? y : y + 100, x,
+                y + 100, x, y);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+}
+
+typedef struct log_capture {
+    char text[8192];
+} log_capture;
+
+static void capture_log(ws_log_level level, const char *msg, void *user) {
+    log_capture *lc = user;
+    size_t n = strlen(lc->text);
+    snprintf(lc->text + n, sizeof lc->text - n, "%d %s\n", (int)level, msg);
+}
+
+static ws_dataset *load_regions_with(const char *buurten, const char *threads,
+                                     log_capture *lc, ws_ctx **out_ctx) {
+    setenv("WIJKSCAN_THREADS", threads, 1);
+    ws_ctx_options co;
+    ws_ctx_options_init(&co);
+    co.log = capture_log;
+    co.log_user = lc;
+    memset(lc, 0, sizeof *lc);
+    assert_int_equal(ws_ctx_new(&co, out_ctx), WS_OK);
+    ws_load_options lo;
+    ws_load_options_init(&lo);
+    lo.layers_dir = LAYERS;
+    lo.bag.path = WS_TEST_DATA_DIR "/cli/bag.geojson";
+    lo.buurten.path = buurten;
+    ws_dataset *ds = NULL;
+    ws_load(*out_ctx, &lo, &ds);
+    unsetenv("WIJKSCAN_THREADS");
+    return ds;
+}
+
+static void regions_threads_agree(void **state) {
+    (void)state;
+    char dir[] = "/tmp/ws_regions_XXXXXX", path[64], bad[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/b.geojson", dir);
+    snprintf(bad, sizeof bad, "%s/bad.geojson", dir);
+    write_buurten(path, false);
+    write_buurten(bad, true);
+    log_capture one, three;
+    ws_ctx *c1, *c3;
+    ws_dataset *a = load_regions_with(path, "1", &one, &c1);
+    ws_dataset *b = load_regions_with(path, "3", &three, &c3);
+    if (!a || !b)
+        fail_msg("%s / %s", ws_ctx_errmsg(c1), ws_ctx_errmsg(c3));
+    assert_string_equal(one.text, three.text);
+    assert_non_null(strstr(one.text, "invalid polygon of BU01090105 repaired"));
+    assert_int_equal(a->n_invalid_repaired, 4);
+    assert_int_equal(b->n_invalid_repaired, 4);
+    for (int l = 0; l < WS_LEVEL_COUNT; l++) {
+        const ws__level *la = &a->levels[l], *lb = &b->levels[l];
+        assert_int_equal(la->table->nrows, lb->table->nrows);
+        for (size_t r = 0; r < la->table->nrows; r++) {
+            assert_string_equal(ws_table_get_text(la->table, 0, r),
+                                ws_table_get_text(lb->table, 0, r));
+            assert_non_null(la->geom[r]);
+            assert_int_equal(
+                GEOSEqualsExact_r(c1->geos, la->geom[r], lb->geom[r], 0), 1);
+        }
+    }
+    assert_int_equal(a->levels[WS_LEVEL_WIJK].table->nrows, 6);
+    assert_int_equal(a->levels[WS_LEVEL_GEMEENTE].table->nrows, 3);
+    ws_dataset_free(a);
+    ws_dataset_free(b);
+    ws_ctx_free(c1);
+    ws_ctx_free(c3);
+    /* a buurt without a code after the repairs: the same warnings, then the
+     * same error */
+    a = load_regions_with(bad, "1", &one, &c1);
+    b = load_regions_with(bad, "3", &three, &c3);
+    assert_null(a);
+    assert_null(b);
+    assert_string_equal(one.text, three.text);
+    /* as when each polygon was checked as it was read: the three before
+     * the bad buurt were repaired, the one after it never read */
+    size_t repaired = 0;
+    for (const char *p = one.text; (p = strstr(p, " repaired ")); p++)
+        repaired++;
+    assert_int_equal(repaired, 3);
+    assert_int_equal(ws_ctx_status(c1), ws_ctx_status(c3));
+    assert_string_equal(ws_ctx_errmsg(c1), ws_ctx_errmsg(c3));
+    assert_non_null(strstr(ws_ctx_errmsg(c1), "has no"));
+    ws_ctx_free(c1);
+    ws_ctx_free(c3);
+    unlink(path);
+    unlink(bad);
+    rmdir(dir);
+}
+
+/* --- number formatting ------------------------------------------------- */
+
+static double pow10_of(int e) {
+    double p = 1;
+    for (int i = 0; i < (e < 0 ? -e : e); i++)
+        p *= 10;
+    return e < 0 ? 1 / p : p;
+}
+
+/* The CSV writer's formats as they were: printf and strtod. */
+static void plain_format_double(double v, char *buf, size_t size) {
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void check_format(double v) {
+    char a[64], b[64];
+    plain_format_double(v, a, sizeof a);
+    ws__format_double(v, b, sizeof b);
+    if (strcmp(a, b) != 0)
+        fail_msg("%a: printf gives '%s', the fast path '%s'", v, a, b);
+    snprintf(a, sizeof a, "%.0f", v);
+    ws__format_integer(v, b, sizeof b);
+    if (strcmp(a, b) != 0)
+        fail_msg("%a: %%.0f gives '%s', the fast path '%s'", v, a, b);
+}
+
+static uint64_t next_random(uint64_t *s) {
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* The same text as printf for every kind of value the CSV files hold:
+ * shares, means, counts, rounded values, and every awkward double. */
+static void format_matches_printf(void **state) {
+    (void)state;
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     1.0,
+                                     -1.0,
+                                     0.1,
+                                     0.2,
+                                     0.3,
+                                     1e-4,
+                                     9.9999999999999991e-05,
+                                     1.0000000000000001e-04,
+                                     1e15,
+                                     999999999999999.0,
+                                     999999999999999.9,
+                                     1e15 - 0.5,
+                                     1e16,
+                                     123456789012345.0,
+                                     1234567890123456.0,
+                                     0.30000000000000004,
+                                     2.5,
+                                     -2.5,
+                                     0.5,
+                                     1.5,
+                                     4503599627370496.5,
+                                     9007199254740992.0,
+                                     9007199254740993.0,
+                                     1e300,
+                                     5e-324,
+                                     1e-310,
+                                     2.2250738585072014e-308,
+                                     NAN,
+                                     INFINITY,
+                                     -INFINITY,
+                                     0.41672431019906,
+                                     10.053313862629057,
+                                     0.4167243101990623,
+                                     1e22,
+                                     1e23,
+                                     123.456};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        check_format(special[i]);
+    uint64_t seed = 42;
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next_random(&seed);
+        double v;
+        switch (i % 6) {
+        case 0: { /* any bit pattern */
+            memcpy(&v, &r, sizeof v);
+            break;
+        }
+        case 1: /* a share or a mean */
+            v = (double)(r >> 11) / 9007199254740992.0 *
+                pow10_of((int)(r % 9) - 3);
+            break;
+        case 2: /* a decimal with few digits */
+            v = (double)(int64_t)(r % 2000000001 - 1000000000) /
+                pow10_of((int)((r >> 40) % 12));
+            break;
+        case 3: /* a ratio of counts */
+            v = (double)(r % 100000) / (double)(1 + (r >> 32) % 100000);
+            break;
+        case 4: /* a whole number, or half of one */
+            v = (double)(int64_t)(r % 20000000000ULL) / ((r >> 60) ? 1 : 2);
+            break;
+        default: /* near the edges of the fixed notation */
+            v = ((r & 1) ? 1e-4 : 1e15) *
+                (1 + ((double)((r >> 8) % 2001) - 1000) * 1e-16);
+            break;
+        }
+        check_format(v);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(arrow_reader_real_lvbag, setup,
@@ -221,6 +457,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(arrow_reader_boce, setup, teardown),
         cmocka_unit_test_setup_teardown(join_modes_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(access_threads_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(regions_threads_agree, setup, teardown),
+        cmocka_unit_test(format_matches_printf),
     };
     return cmocka_run_group_tests_name("fastpaths", tests, NULL, NULL);
 }
