@@ -95,6 +95,10 @@ bool cli_option_value(int argc, char **argv, int *i, char *name, size_t size,
 /* Log callback: warnings and errors to stderr, information too when
  * *(const bool *)user (verbose). */
 void cli_log_stderr(ws_log_level level, const char *msg, void *user);
+/* Signal handlers and a context that logs through cli_log_stderr, for the
+ * commands that read a GeoPackage (map, compare, report); NULL, with a
+ * message, when the context cannot be made. */
+ws_ctx *cli_command_ctx(const bool *verbose);
 /* Monotonic seconds. */
 double cli_now(void);
 /* mkdir -p; 0 or -1 with errno. */

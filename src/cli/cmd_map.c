@@ -293,6 +293,20 @@ void cli_log_stderr(ws_log_level level, const char *msg, void *user) {
             level == WS_LOG_WARNING ? "warning: " : "", msg);
 }
 
+ws_ctx *cli_command_ctx(const bool *verbose) {
+    cli_install_signal_handlers();
+    ws_ctx_options co;
+    ws_ctx_options_init(&co);
+    co.log = cli_log_stderr;
+    co.log_user = (void *)verbose;
+    ws_ctx *ctx = NULL;
+    if (ws_ctx_new(&co, &ctx) != WS_OK) {
+        fputs("wijkscan: cannot create a context\n", stderr);
+        return NULL;
+    }
+    return ctx;
+}
+
 double cli_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -359,14 +373,8 @@ int cli_cmd_map(int argc, char **argv) {
         return rc;
     }
     a->o.column = theme_column(a->theme, a->column, sizeof a->column);
-    cli_install_signal_handlers();
-    ws_ctx_options co;
-    ws_ctx_options_init(&co);
-    co.log = cli_log_stderr;
-    co.log_user = &a->verbose;
-    ws_ctx *ctx = NULL;
-    if (ws_ctx_new(&co, &ctx) != WS_OK) {
-        fputs("wijkscan: cannot create a context\n", stderr);
+    ws_ctx *ctx = cli_command_ctx(&a->verbose);
+    if (!ctx) {
         free(a);
         return WS_EXIT_NOMEM;
     }

@@ -324,14 +324,8 @@ static int command(int argc, char **argv, bool report) {
         free(a);
         return rc;
     }
-    cli_install_signal_handlers();
-    ws_ctx_options co;
-    ws_ctx_options_init(&co);
-    co.log = cli_log_stderr;
-    co.log_user = &a->verbose;
-    ws_ctx *ctx = NULL;
-    if (ws_ctx_new(&co, &ctx) != WS_OK) {
-        fputs("wijkscan: cannot create a context\n", stderr);
+    ws_ctx *ctx = cli_command_ctx(&a->verbose);
+    if (!ctx) {
         free(a);
         return WS_EXIT_NOMEM;
     }
