@@ -30,6 +30,7 @@ typedef struct explainer {
     const char *level;  /* "buurt", "wijk", "gemeente" */
     const char *plural; /* the layer name: "buurten", … */
     FILE *out;
+    char reason[160]; /* missing_reason() */
 } explainer;
 
 static char *field_dup(ws_ctx *ctx, OGRFeatureH f, const char *name) {
@@ -201,11 +202,14 @@ static int decimals_for(double v) {
     return a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
 }
 
+/* Why a value is missing, from ontbrekende_waarden, into the explainer's
+ * own buffer (no static storage: ws_explain may run on several threads). */
 static const char *missing_reason(explainer *x, const char *kolom) {
-    static char buf[160];
+    char *buf = x->reason;
+    const size_t size = sizeof x->reason;
     const char *code = OGR_F_GetFieldAsString(x->feat, 0);
     OGRLayerH l = GDALDatasetGetLayerByName(x->gd, "ontbrekende_waarden");
-    snprintf(buf, sizeof buf, "ontbreekt");
+    snprintf(buf, size, "ontbreekt");
     if (OGR_F_GetFieldIndex(x->feat, kolom) < 0)
         return "ontbreekt: kolom ontbreekt in de invoer";
     if (!l)
@@ -218,7 +222,7 @@ static const char *missing_reason(explainer *x, const char *kolom) {
     OGRFeatureH f = OGR_L_GetNextFeature(l);
     if (f) {
         snprintf(
-            buf, sizeof buf, "ontbreekt: %s",
+            buf, size, "ontbreekt: %s",
             OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "toelichting")));
         OGR_F_Destroy(f);
     }

@@ -42,15 +42,15 @@ static const char *closest_column(const ws_dataset *ds, const char *name) {
 }
 
 /* A "…_binnen_500m" column exists only when 500 is one of the radii. */
-static const char *radius_hint(const ws__scorer *s, const char *name) {
-    static char hint[160];
+static const char *radius_hint(const ws__scorer *s, const char *name,
+                               char *hint, size_t size) {
     size_t n = strlen(name);
     hint[0] = '\0';
     if (!strstr(name, "_binnen_") || n < 2 || name[n - 1] != 'm')
         return hint;
     for (size_t i = 0; i < s->ds->nparams; i++)
         if (strcmp(s->ds->params[i].key, "stralen_m") == 0)
-            snprintf(hint, sizeof hint,
+            snprintf(hint, size,
                      "; such a column needs its radius in parameters.radii "
                      "(now %s m)",
                      s->ds->params[i].value);
@@ -65,11 +65,13 @@ static ws_status check_ref(ws__scorer *s, const ws_expr *e,
     if (e->op != WS_EXPR_REF || e->ind >= 0 || column_anywhere(s->ds, e->name))
         return WS_OK;
     const char *near = closest_column(s->ds, e->name);
+    char hint[160];
     if (near)
         return ws__yerror(s->ctx, e->doc, e->node, WS_ERR_DATA_NO_FIELD,
                           "indicator '%s': no column '%s' in the data (did "
                           "you mean '%s'?)%s",
-                          ind->name, e->name, near, radius_hint(s, e->name));
+                          ind->name, e->name, near,
+                          radius_hint(s, e->name, hint, sizeof hint));
     if (s->first)
         ws__info(s->ctx,
                  "%s:%zu:%zu: indicator '%s': column '%s' is in none of the "
