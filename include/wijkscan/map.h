@@ -91,6 +91,12 @@ typedef struct ws_map_options {
     /** Title and subtitle instead of the generated ones (or NULL). */
     const char *title;
     const char *subtitle;
+    /** Further columns, each drawn with these same options on a page of its
+     *  own after `column` (e.g. the three theme scores in one PDF). Only for
+     *  PDF output; `title` and `subtitle`, when set, are on every page.
+     *  \since 0.3 */
+    const char *const *more_columns;
+    size_t n_more_columns;
 } ws_map_options;
 
 /** What ws_map_render() did. */
@@ -108,6 +114,9 @@ typedef struct ws_map_info {
     double scalebar_m;
     /** Page size in points, and in pixels for PNG. */
     double width_pt, height_pt, width_px, height_px;
+    /** Pages written: 1 + n_more_columns. The other fields describe the
+     *  first page. \since 0.3 */
+    size_t pages;
 } ws_map_info;
 
 /** Fill defaults (see ws_map_options). \since 0.2 */

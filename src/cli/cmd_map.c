@@ -24,7 +24,8 @@ static const char *const map_help =
     "\n"
     "  --theme T            gezond, informeel, inclusief, vitaal (the column\n"
     "                       score_T) or any indicator column, e.g.\n"
-    "                       afstand_huisarts_gemiddeld\n"
+    "                       afstand_huisarts_gemiddeld; several (T,T,…)\n"
+    "                       make a PDF with a page each\n"
     "  --level L            buurt (default), wijk or gemeente\n"
     "  --gemeente CODES     show only these gemeenten, e.g. GM0114,GM0109\n"
     "  --style S            styles/S.yaml or a path to a style file\n"
@@ -52,11 +53,12 @@ static const char *const map_help =
 
 typedef struct map_args {
     ws_map_options o;
-    const char *theme;
+    const char *themes[MAX_LIST];
+    size_t n_themes;
     bool quiet, verbose, help;
-    char column[256];
+    char columns[MAX_LIST][128];
     char style[4096];
-    char buf[4][4096]; /* storage for split lists */
+    char buf[5][4096]; /* storage for split lists */
     const char *gem[MAX_LIST], *pool[MAX_LIST], *poolgem[MAX_LIST],
         *voorz[MAX_LIST];
     double breaks[WS_CLASS_MAX_K + 20];
@@ -159,7 +161,9 @@ static int parse_option(map_args *a, const char *opt, const char *v) {
     ws_map_options *o = &a->o;
     double x;
     if (strcmp(opt, "--theme") == 0) {
-        a->theme = v;
+        if (!cli_split_list(v, a->buf[4], sizeof a->buf[4], a->themes,
+                            &a->n_themes))
+            return usage("--theme: expected a theme or column, not '%s'", v);
     } else if (strcmp(opt, "--level") == 0) {
         return parse_level(v, &o->level);
     } else if (strcmp(opt, "--gemeente") == 0) {
@@ -324,6 +328,8 @@ static void report(const ws_map_options *o, const ws_map_info *info,
     printf(", %zu labels", info->labels_placed);
     if (info->scale > 0)
         printf(", scale 1:%.0f", info->scale);
+    if (info->pages > 1)
+        printf(", %zu pages", info->pages);
     printf(", %.2f s\n", seconds);
 }
 
@@ -355,11 +361,17 @@ int cli_cmd_map(int argc, char **argv) {
         free(a);
         return WS_EXIT_OK;
     }
-    if (rc == WS_EXIT_OK && (!a->o.gpkg_path || !a->theme || !a->o.output_path))
+    if (rc == WS_EXIT_OK &&
+        (!a->o.gpkg_path || !a->n_themes || !a->o.output_path))
         rc = usage("%s", "needs a GeoPackage, --theme and -o FILE");
     if (rc == WS_EXIT_OK &&
         ws_map_format_from_path(a->o.output_path) == WS_MAP_FORMAT_AUTO)
         rc = usage("-o %s: the map must end in .png, .pdf or .svg",
+                   a->o.output_path);
+    if (rc == WS_EXIT_OK && a->n_themes > 1 &&
+        ws_map_format_from_path(a->o.output_path) != WS_MAP_FORMAT_PDF)
+        rc = usage("-o %s: several themes are the pages of one .pdf; a "
+                   ".png or .svg holds one map",
                    a->o.output_path);
     if (rc == WS_EXIT_OK && (a->o.width_px > 0) != (a->o.height_px > 0))
         rc = usage("%s", "give both --width and --height");
@@ -372,7 +384,12 @@ int cli_cmd_map(int argc, char **argv) {
         free(a);
         return rc;
     }
-    a->o.column = theme_column(a->theme, a->column, sizeof a->column);
+    for (size_t i = 0; i < a->n_themes; i++)
+        a->themes[i] =
+            theme_column(a->themes[i], a->columns[i], sizeof a->columns[i]);
+    a->o.column = a->themes[0];
+    a->o.more_columns = a->themes + 1;
+    a->o.n_more_columns = a->n_themes - 1;
     ws_ctx *ctx = cli_command_ctx(&a->verbose);
     if (!ctx) {
         free(a);

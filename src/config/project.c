@@ -518,30 +518,44 @@ static ws_status parse_map_entry(ws_project *p, const ws_ynode *m,
         ws__yexpect(ctx, p->doc, m, WS_Y_MAP, "a map: theme, level, output, …");
     if (st == WS_OK)
         st = ws__ycheck_keys(ctx, p->doc, m, map_keys);
-    const char *theme = NULL, *column = NULL, *level = NULL, *style = NULL,
-               *method = NULL;
-    if (st == WS_OK)
-        st = ws__yget_str(ctx, p->doc, m, "theme", false, &theme);
-    if (st == WS_OK)
-        st = ws__yget_str(ctx, p->doc, m, "column", false, &column);
-    if (st == WS_OK && !theme == !column)
+    const char *level = NULL, *style = NULL, *method = NULL;
+    bool by_theme = ws__ymap_get(m, "theme") != NULL;
+    if (st == WS_OK && by_theme == (ws__ymap_get(m, "column") != NULL))
         return ws__yerror(ctx, p->doc, m, WS_ERR_FORMAT,
                           "a map needs either 'theme' or 'column'");
+    const char *const *names = NULL;
+    size_t nnames = 0;
+    if (st == WS_OK)
+        st = map_list(p, m, by_theme ? "theme" : "column", &names, &nnames);
     if (st == WS_OK)
         st = ws__yget_str(ctx, p->doc, m, "output", true, output);
-    if (st == WS_OK && ws_map_format_from_path(*output) == WS_MAP_FORMAT_AUTO)
+    if (st != WS_OK)
+        return st;
+    ws_map_format fmt = ws_map_format_from_path(*output);
+    if (fmt == WS_MAP_FORMAT_AUTO)
         return ws__yerror(ctx, p->doc, ws__ymap_get(m, "output"), WS_ERR_FORMAT,
                           "map output '%s' must end in .png, .pdf or .svg",
                           *output);
-    if (st == WS_OK && ((*output)[0] == '/' || strstr(*output, "..")))
+    if ((*output)[0] == '/' || strstr(*output, ".."))
         return ws__yerror(ctx, p->doc, ws__ymap_get(m, "output"), WS_ERR_FORMAT,
                           "map output '%s' is a file name inside output.dir",
                           *output);
-    if (st != WS_OK)
-        return st;
-    o->column = theme ? theme_column(p, theme) : column;
-    if (!o->column)
-        return WS_ERR_NOMEM;
+    if (nnames == 0 || (nnames > 1 && fmt != WS_MAP_FORMAT_PDF))
+        return ws__yerror(ctx, p->doc,
+                          ws__ymap_get(m, by_theme ? "theme" : "column"),
+                          WS_ERR_FORMAT,
+                          nnames ? "several maps are the pages of one PDF: "
+                                   "the output must end in .pdf"
+                                 : "name at least one %s",
+                          by_theme ? "theme" : "column");
+    /* the list is the project's own (map_list), so its items may be
+     * replaced by the score columns they name */
+    for (size_t i = 0; by_theme && i < nnames; i++)
+        if (!(((const char **)names)[i] = theme_column(p, names[i])))
+            return WS_ERR_NOMEM;
+    o->column = names[0];
+    o->more_columns = names + 1;
+    o->n_more_columns = nnames - 1;
     if ((st = ws__yget_str(ctx, p->doc, m, "level", false, &level)) != WS_OK)
         return st;
     if (level) {

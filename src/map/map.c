@@ -1283,6 +1283,10 @@ static ws_status check_options(ws_ctx *ctx, const ws_map_options *o) {
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "map: the GeoPackage, the column and the output "
                          "file are required");
+    for (size_t i = 0; i < o->n_more_columns; i++)
+        if (!o->more_columns || !o->more_columns[i])
+            return ws__error(ctx, WS_ERR_INVALID_ARG,
+                             "map: more_columns[%zu] is NULL", i);
     if ((int)o->level < 0 || o->level >= WS_LEVEL_COUNT)
         return ws__error(ctx, WS_ERR_INVALID_ARG, "map: unknown level %d",
                          (int)o->level);
@@ -1379,9 +1383,27 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
         info->height_pt = r->height;
         info->width_px = round(r->width * r->px_per_pt);
         info->height_px = round(r->height * r->px_per_pt);
+        info->pages = 1;
     }
     ws__map_page_release(&p);
     ws__map_data_free(&d);
+    return st;
+}
+
+/* The first page maps opt->column, each next page one of more_columns
+ * with the same options; info describes the first. */
+static ws_status render_pages(ws_ctx *ctx, const ws_map_options *opt,
+                              const ws_map_style *style, ws_renderer *r,
+                              ws_map_info *info) {
+    ws_status st = ws__map_render_with(ctx, opt, style, r, info);
+    ws_map_options page = *opt;
+    for (size_t i = 0; st == WS_OK && i < opt->n_more_columns; i++) {
+        page.column = opt->more_columns[i];
+        if ((st = r->page(r)) == WS_OK)
+            st = ws__map_render_with(ctx, &page, style, r, NULL);
+    }
+    if (st == WS_OK && info)
+        info->pages = 1 + opt->n_more_columns;
     return st;
 }
 
@@ -1405,6 +1427,11 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
     if (fmt == WS_MAP_FORMAT_AUTO)
         return ws__error(ctx, WS_ERR_INVALID_ARG,
                          "%s: the output must end in .png, .pdf or .svg",
+                         opt->output_path);
+    if (opt->n_more_columns && fmt != WS_MAP_FORMAT_PDF)
+        return ws__error(ctx, WS_ERR_INVALID_ARG,
+                         "%s: several columns are pages of one PDF; a .png "
+                         "or .svg holds one map",
                          opt->output_path);
     if (ws__map_same_file(opt->output_path, opt->gpkg_path))
         return ws__error(ctx, WS_ERR_IO_WRITE,
@@ -1436,7 +1463,7 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
     ws_renderer *r = NULL;
     st = ws__render_cairo_new(ctx, &co, &r);
     if (st == WS_OK)
-        st = ws__map_render_with(ctx, opt, &style, r, info);
+        st = render_pages(ctx, opt, &style, r, info);
     if (st == WS_OK)
         st = r->finish(r);
     if (r)

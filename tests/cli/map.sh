@@ -19,7 +19,7 @@ cases=(ok_png ok_pdf ok_svg ok_wijk_level ok_reproducible ok_project_maps
        missing_gpkg not_a_gpkg corrupt_geometry style_syntax style_unknown_key style_missing
        unknown_column unknown_gemeente missing_level
        output_dir_missing output_is_input project_map_unknown_key
-       project_map_bad_output)
+       project_map_bad_output ok_pages several_themes_png project_map_pages_png)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -193,6 +193,37 @@ project_map_bad_output)
   printf 'wijkscan: 1\ninputs: {bag: bag.geojson, buurten: buurten.geojson}\noutput: {dir: ../out}\nmaps:\n  - {theme: gezond, output: g.tiff}\n' > in/p.yaml
   "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
   expect 3 "in/p.yaml:5:29: map output 'g.tiff' must end in .png, .pdf or .svg"; expect_no_output ;;
+ok_pages)
+  # three columns: a PDF with one map per page, in the order given
+  map $gpkg --theme woningen,afstand_huisarts_gemiddeld,aandeel_huisarts_binnen_500m -o out/m.pdf
+  expect_ok out/m.pdf
+  grep -q "map out/m.pdf: woningen, .*, 3 pages" out.txt || fail "no page count in the summary: $(cat out.txt)"
+  if command -v pdfinfo >/dev/null; then
+    pdfinfo out/m.pdf | grep -Eq "^Pages: +3$" || fail "not 3 pages: $(pdfinfo out/m.pdf | grep Pages)"
+    pdftotext -f 3 -l 3 out/m.pdf - | grep -q "Woningen met een huisarts binnen 500 m" ||
+      fail "page 3 is not the third column"
+    pdftotext -f 1 -l 1 out/m.pdf - | grep -q "Woningen met een huisarts binnen 500 m" &&
+      fail "page 1 shows the third column"
+  fi
+  cat > in/p.yaml <<YAML
+wijkscan: 1
+inputs: {bag: bag.geojson, buurten: buurten.geojson, voorzieningen: voorzieningen.csv}
+output: {dir: ../out, gpkg: p.gpkg, csv: false}
+maps:
+  - {column: [woningen, afstand_huisarts_gemiddeld], output: twee.pdf}
+YAML
+  "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
+  expect_ok out/twee.pdf
+  if command -v pdfinfo >/dev/null; then
+    pdfinfo out/twee.pdf | grep -Eq "^Pages: +2$" || fail "project map: not 2 pages"
+  fi ;;
+several_themes_png)
+  map $gpkg --theme woningen,afstand_huisarts_gemiddeld -o out/m.png
+  expect 2 "several themes are the pages of one .pdf"; expect_no_output ;;
+project_map_pages_png)
+  printf 'wijkscan: 1\ninputs: {bag: bag.geojson, buurten: buurten.geojson}\noutput: {dir: ../out}\nmaps:\n  - {theme: [gezond, informeel], output: g.png}\n' > in/p.yaml
+  "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
+  expect 3 "in/p.yaml:5:13: several maps are the pages of one PDF" ; expect_no_output ;;
 *)
   echo "unknown case $case"; exit 2 ;;
 esac
