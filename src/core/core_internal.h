@@ -120,4 +120,9 @@ ws_status ws__hash_put_u64(ws_hash *h, uint64_t key, size_t value,
                            bool *existing);
 bool ws__hash_get_u64(const ws_hash *h, uint64_t key, size_t *value);
 
+/* Sort keys ascending, carrying vals along; stable (equal keys keep their
+ * order). Needs n × 12 bytes of scratch. */
+ws_status ws__radix_sort_u64(ws_ctx *ctx, uint64_t *keys, uint32_t *vals,
+                             size_t n);
+
 #endif /* WS_CORE_INTERNAL_H */

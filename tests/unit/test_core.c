@@ -545,6 +545,79 @@ static void test_hash_huge_expected(void **state) {
     ws_ctx_free(ctx);
 }
 
+/* --- radix sort ------------------------------------------------------------
+ */
+
+typedef struct keyed {
+    uint64_t key;
+    uint32_t val;
+} keyed;
+
+/* The second method: qsort by (key, val). With vals 0..n-1 given in input
+ * order, that is exactly the stable order. */
+static int by_key_then_val(const void *a, const void *b) {
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->val < y->val ? -1 : x->val > y->val;
+}
+
+/* Sorts n keys made by `make` with the radix sort and with qsort, and
+ * compares every pair. */
+static void check_radix(ws_ctx *ctx, size_t n, uint64_t (*make)(uint64_t *)) {
+    uint64_t *keys = malloc((n ? n : 1) * sizeof *keys);
+    uint32_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    keyed *ref = malloc((n ? n : 1) * sizeof *ref);
+    assert_non_null(keys);
+    assert_non_null(vals);
+    assert_non_null(ref);
+    uint64_t rng = 42;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = make(&rng);
+        vals[i] = (uint32_t)i;
+        ref[i] = (keyed){keys[i], (uint32_t)i};
+    }
+    assert_int_equal(ws__radix_sort_u64(ctx, keys, vals, n), WS_OK);
+    qsort(ref, n, sizeof *ref, by_key_then_val);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(keys[i] == ref[i].key);
+        assert_int_equal(vals[i], ref[i].val);
+    }
+    free(keys);
+    free(vals);
+    free(ref);
+}
+
+static uint64_t any_bits(uint64_t *rng) { return ws__rng_next(rng); }
+/* BAG-like: 16-digit identificaties of few gemeenten, many repeats (the
+ * high digits are equal, so passes are skipped) */
+static uint64_t bag_like(uint64_t *rng) {
+    return 344100000000000ull + ws__rng_next(rng) % 5000;
+}
+static uint64_t few_distinct(uint64_t *rng) { return ws__rng_next(rng) % 3; }
+static uint64_t all_equal(uint64_t *rng) {
+    (void)rng;
+    return 7;
+}
+/* only the top pass varies: an odd number of passes ends in scratch */
+static uint64_t top_bits_only(uint64_t *rng) {
+    return (ws__rng_next(rng) % 7) << 60;
+}
+
+static void test_radix_sort(void **state) {
+    (void)state;
+    ws_ctx *ctx = NULL;
+    assert_int_equal(ws_ctx_new(NULL, &ctx), WS_OK);
+    check_radix(ctx, 0, any_bits);
+    check_radix(ctx, 1, any_bits);
+    check_radix(ctx, 100000, any_bits);
+    check_radix(ctx, 100000, bag_like);
+    check_radix(ctx, 1000, few_distinct);
+    check_radix(ctx, 1000, all_equal);
+    check_radix(ctx, 1000, top_bits_only);
+    ws_ctx_free(ctx);
+}
+
 /* --- string buffer -------------------------------------------------------- */
 
 static void test_strbuf(void **state) {
@@ -842,6 +915,7 @@ int main(void) {
         cmocka_unit_test(test_hash_strings),
         cmocka_unit_test(test_hash_u64),
         cmocka_unit_test(test_hash_nomem),
+        cmocka_unit_test(test_radix_sort),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
