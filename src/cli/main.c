@@ -318,8 +318,12 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
     if (rc == WS_EXIT_OK)
         rc = run_pipeline(ctx, &o, a, p);
     if (rc == WS_EXIT_OK && ws_project_map_count(proj) > 0) {
+        double t0 = cli_now();
         rc = cli_run_maps(ctx, proj, a->quiet);
         ws_map_release_fonts();
+        if (a->timings) /* after the pipeline's total: maps are not a stage */
+            fprintf(stderr, "timing: %-10s %8.3f s\n", "maps",
+                    cli_now() - t0);
     }
     ws_project_free(proj);
     return rc;

@@ -17,10 +17,11 @@
  * caller hands in working memory), so it may run on any thread with a GEOS
  * handle of its own. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "load_internal.h"
+#include "geom_internal.h"
 
 /* --- working memory ------------------------------------------------------ */
 

@@ -683,8 +683,36 @@ ws_status ws__map_fit(ws_map_page *p, double fx, double fy, double fw,
     return WS_OK;
 }
 
+static int cmp_area(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* --- dissolved boundaries
  * ------------------------------------------------------ */
+
+GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n) {
+    GEOSContextHandle_t h = p->ctx->geos;
+    size_t nv = 0;
+    for (size_t k = 0; k < n; k++) {
+        int c = GEOSGetNumCoordinates_r(h, parts[k]);
+        nv += c > 0 ? (size_t)c : 0;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION,
+                                                     parts, (unsigned int)n);
+    if (!coll) {
+        for (size_t k = 0; k < n; k++)
+            GEOSGeom_destroy_r(h, parts[k]);
+        return NULL;
+    }
+    size_t bytes = ws__union_scratch_bytes(n, nv);
+    void *mem = ws__malloc(p->ctx, bytes); /* NULL: the overlay union */
+    GEOSGeometry *u =
+        ws__polygon_union(h, coll, mem, mem ? bytes : 0, WS_UNION_AUTO, NULL);
+    ws__free(p->ctx, mem);
+    GEOSGeom_destroy_r(h, coll);
+    return u;
+}
 
 /* Union of the geometries of the regions with the same key (wijkcode or
  * gemeentecode), selected or not; calls fn for each union. */
@@ -705,25 +733,17 @@ static ws_status dissolve(ws_map_page *p, bool by_gemeente, bool selected_only,
         if (done[i] || !key || !ri->geom || (selected_only && !ri->selected))
             continue;
         size_t np = 0;
-        for (size_t j = i; j < d->n; j++) {
+        const size_t *next = by_gemeente ? d->next_gemeente : d->next_wijk;
+        for (size_t j = i; j != SIZE_MAX; j = next[j]) {
             const ws_map_region *rj = &d->regions[j];
-            const char *kj = by_gemeente ? rj->gemeentecode : rj->wijkcode;
-            if (done[j] || !kj || !rj->geom || strcmp(kj, key) != 0 ||
-                (selected_only && !rj->selected))
+            if (done[j] || !rj->geom || (selected_only && !rj->selected))
                 continue;
             done[j] = true;
             parts[np] = GEOSGeom_clone_r(h, rj->geom);
             if (parts[np])
                 np++;
         }
-        GEOSGeometry *coll = GEOSGeom_createCollection_r(
-            h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned int)np);
-        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-        if (coll)
-            GEOSGeom_destroy_r(h, coll);
-        else
-            for (size_t k = 0; k < np; k++)
-                GEOSGeom_destroy_r(h, parts[k]);
+        GEOSGeometry *u = ws__map_union(p, parts, np);
         if (!u) {
             st = ws__error(p->ctx, WS_ERR_GEOMETRY,
                            "map: dissolving %s failed: %s", key,
@@ -731,11 +751,72 @@ static ws_status dissolve(ws_map_page *p, bool by_gemeente, bool selected_only,
             break;
         }
         st = fn(p, key, ri, u, user);
-        GEOSGeom_destroy_r(h, u);
+        if (by_gemeente && selected_only && p->gemeente_union)
+            p->gemeente_union[i] = u; /* kept for the label */
+        else
+            GEOSGeom_destroy_r(h, u);
     }
     ws__free(p->ctx, done);
     ws__free(p->ctx, parts);
     return st;
+}
+
+/* Scale-dependent boundaries, as a cartographer sets them in QGIS: a
+ * boundary is drawn only where its regions are at least OUTLINE_MIN_SIDE
+ * across on the page, and never wider than 1/OUTLINE_WIDTH_RATIO of
+ * that, so that on a map of the whole country the lines of 15,000 buurten
+ * and 3,000 wijken do not bury the colours (and are not dissolved for
+ * nothing). The typical size is the median region of the mapped level, and
+ * the mean wijk or gemeente (the selected area over their number). */
+#define OUTLINE_MIN_SIDE 8.0 /* pt, about 3 mm */
+#define OUTLINE_WIDTH_RATIO 40.0
+
+/* level -1: the mapped regions; 1 wijken, 2 gemeenten. Sets paint->stroke
+ * false when the boundary is not drawn at this scale. */
+static ws_status boundary_paint(ws_map_page *p, int level, ws_paint *paint) {
+    GEOSContextHandle_t h = p->ctx->geos;
+    ws_map_data *d = p->d;
+    double *areas = ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *areas);
+    bool *seen = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *seen);
+    if (!areas || !seen) {
+        ws__free(p->ctx, areas);
+        ws__free(p->ctx, seen);
+        return WS_ERR_NOMEM;
+    }
+    const size_t *next = level == 1   ? d->next_wijk
+                         : level == 2 ? d->next_gemeente
+                                      : NULL;
+    size_t na = 0, groups = 0;
+    double total = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const ws_map_region *r = &d->regions[i];
+        double a;
+        if (!r->selected || !r->geom || !GEOSArea_r(h, r->geom, &a))
+            continue;
+        areas[na++] = a;
+        total += a;
+        if (next && !seen[i]) { /* the first selected member of a group */
+            groups++;
+            for (size_t j = i; j != SIZE_MAX; j = next[j])
+                seen[j] = true;
+        }
+    }
+    double typical = 0;
+    if (!next && na) {
+        qsort(areas, na, sizeof *areas, cmp_area);
+        typical = areas[na / 2];
+    } else if (groups) {
+        typical = total / (double)groups;
+    }
+    ws__free(p->ctx, areas);
+    ws__free(p->ctx, seen);
+    double side = sqrt(typical) * p->v.s; /* pt */
+    if (side < OUTLINE_MIN_SIDE)
+        paint->stroke = false;
+    else
+        paint->stroke_width =
+            fmin(paint->stroke_width, side / OUTLINE_WIDTH_RATIO);
+    return WS_OK;
 }
 
 static ws_status stroke_union(ws_map_page *p, const char *key,
@@ -862,7 +943,25 @@ static ws_status draw_points(ws_map_page *p) {
 /* --- the map frame
  * ------------------------------------------------------------- */
 
+static ws_status draw_frame(ws_map_page *p);
+
+/* The selection may change between frames (compare, report), so the
+ * gemeente unions are kept for one frame only. */
 ws_status ws__map_draw(ws_map_page *p) {
+    size_t n = p->d->n ? p->d->n : 1;
+    p->gemeente_union = ws__calloc(p->ctx, n, sizeof *p->gemeente_union);
+    if (!p->gemeente_union)
+        return WS_ERR_NOMEM;
+    ws_status s = draw_frame(p);
+    for (size_t i = 0; i < p->d->n; i++)
+        if (p->gemeente_union[i])
+            GEOSGeom_destroy_r(p->ctx->geos, p->gemeente_union[i]);
+    ws__free(p->ctx, p->gemeente_union);
+    p->gemeente_union = NULL;
+    return s;
+}
+
+static ws_status draw_frame(ws_map_page *p) {
     const ws_map_style *st = p->st;
     ws_map_data *d = p->d;
     ws_renderer *r = p->r;
@@ -921,26 +1020,26 @@ ws_status ws__map_draw(ws_map_page *p) {
     /* water */
     for (size_t i = 0; s == WS_OK && i < d->nwater; i++)
         s = draw_geom(p, &b, d->water[i], &st->water, false);
-    /* boundaries: the mapped level, then dissolved wijken and gemeenten */
+    /* boundaries: the mapped level, then dissolved wijken and gemeenten,
+     * each only at a scale where its regions are large enough */
     int lv = d->level < 3 ? (int)d->level : 2;
     ws_paint own = st->line[lv];
     own.fill = false;
     own.hatch = WS_HATCH_NONE;
     /* (the context keeps its own light outline) */
-    for (size_t i = 0; s == WS_OK && i < d->n; i++)
-        if (d->regions[i].geom && d->regions[i].selected)
-            s = draw_geom(p, &b, d->regions[i].geom, &own, false);
-    if (s == WS_OK && d->level == WS_LEVEL_BUURT) {
-        ws_paint wl = st->line[1];
-        wl.fill = false;
-        const void *args[2] = {&b, &wl};
-        s = dissolve(p, false, true, stroke_union, (void *)args);
-    }
-    if (s == WS_OK && d->level < WS_LEVEL_GEMEENTE) {
-        ws_paint gl = st->line[2];
-        gl.fill = false;
-        const void *args[2] = {&b, &gl};
-        s = dissolve(p, true, true, stroke_union, (void *)args);
+    if (s == WS_OK && (s = boundary_paint(p, -1, &own)) == WS_OK && own.stroke)
+        for (size_t i = 0; s == WS_OK && i < d->n; i++)
+            if (d->regions[i].geom && d->regions[i].selected)
+                s = draw_geom(p, &b, d->regions[i].geom, &own, false);
+    for (int k = 1; k <= 2 && s == WS_OK; k++) {
+        if ((int)d->level >= k)
+            continue; /* wijk lines on buurt maps, gemeente lines on both */
+        ws_paint line = st->line[k];
+        line.fill = false;
+        if ((s = boundary_paint(p, k, &line)) != WS_OK || !line.stroke)
+            continue;
+        const void *args[2] = {&b, &line};
+        s = dissolve(p, k == 2, true, stroke_union, (void *)args);
     }
     if (s == WS_OK)
         s = draw_points(p);
@@ -1066,6 +1165,24 @@ static void source_line(const ws_map_page *p, char *buf, size_t size) {
 }
 
 /* "Borger-Odoorn, Coevorden en Emmen" from the shown regions. */
+/* The number of distinct gemeenten shown (beyond the 64 names listed). */
+static size_t count_gemeenten(const ws_map_data *d) {
+    bool *seen = ws__calloc(d->ctx, d->n ? d->n : 1, sizeof *seen);
+    if (!seen)
+        return 64;
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (!d->regions[i].selected || seen[i])
+            continue;
+        n++;
+        for (size_t j = i; d->level != WS_LEVEL_GEMEENTE && j != SIZE_MAX;
+             j = d->next_gemeente[j])
+            seen[j] = true;
+    }
+    ws__free(d->ctx, seen);
+    return n;
+}
+
 static void region_names(const ws_map_page *p, char *buf, size_t size) {
     const ws_map_data *d = p->d;
     const char *names[64];
@@ -1091,7 +1208,8 @@ static void region_names(const ws_map_page *p, char *buf, size_t size) {
     buf[0] = '\0';
     if (n > 6) {
         const char *rn = ws__map_meta(d, "regionaam");
-        snprintf(buf, size, "%s (%zu gemeenten)", rn ? rn : "Regio", n);
+        snprintf(buf, size, "%s (%zu gemeenten)", rn ? rn : "Regio",
+                 n < 64 ? n : count_gemeenten(d));
         return;
     }
     size_t o = 0;

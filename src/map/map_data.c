@@ -6,7 +6,9 @@
  * production date (gpkg_contents, never the clock), the voorzieningen
  * points and an optional water layer. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -527,6 +529,44 @@ static ws_status read_water(reader *rd) {
     return st;
 }
 
+typedef struct keyed_index {
+    const char *key;
+    size_t i;
+} keyed_index;
+
+static int by_key_then_index(const void *a, const void *b) {
+    const keyed_index *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* next[i]: the next region with the same key (wijkcode or gemeentecode). */
+static ws_status link_groups(ws_map_data *d, bool gemeente, size_t **out) {
+    size_t n = d->n ? d->n : 1;
+    size_t *next = ws__malloc(d->ctx, n * sizeof *next);
+    keyed_index *k = ws__malloc(d->ctx, n * sizeof *k);
+    if (!next || !k) {
+        ws__free(d->ctx, next);
+        ws__free(d->ctx, k);
+        return WS_ERR_NOMEM;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const ws_map_region *r = &d->regions[i];
+        const char *key = gemeente ? r->gemeentecode : r->wijkcode;
+        next[i] = SIZE_MAX;
+        if (key)
+            k[m++] = (keyed_index){key, i};
+    }
+    qsort(k, m, sizeof *k, by_key_then_index);
+    for (size_t j = 0; j + 1 < m; j++)
+        if (strcmp(k[j].key, k[j + 1].key) == 0)
+            next[k[j].i] = k[j + 1].i;
+    ws__free(d->ctx, k);
+    *out = next;
+    return WS_OK;
+}
+
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
                             ws_map_data *d) {
     memset(d, 0, sizeof *d);
@@ -571,6 +611,10 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
         st = read_points(&rd);
     if (st == WS_OK)
         st = read_water(&rd);
+    if (st == WS_OK)
+        st = link_groups(d, false, &d->next_wijk);
+    if (st == WS_OK)
+        st = link_groups(d, true, &d->next_gemeente);
     if (rd.ds)
         GDALClose(rd.ds);
     ws__gdal_end(ctx);
@@ -619,5 +663,7 @@ void ws__map_data_free(ws_map_data *d) {
     for (size_t i = 0; i < d->nwater; i++)
         GEOSGeom_destroy_r(ctx->geos, d->water[i]);
     ws__free(ctx, d->water);
+    ws__free(ctx, d->next_wijk);
+    ws__free(ctx, d->next_gemeente);
     memset(d, 0, sizeof *d);
 }

@@ -9,6 +9,7 @@
 #include <geos_c.h>
 
 #include "../config/config_internal.h"
+#include "../geom/geom_internal.h"
 #include "../render/renderer.h"
 #include "wijkscan/map.h"
 
@@ -154,6 +155,10 @@ typedef struct ws_map_data {
     /* water polygons (optional layer) */
     GEOSGeometry **water;
     size_t nwater, watercap;
+    /* per region the next region (higher index) with the same wijkcode /
+     * gemeentecode, or SIZE_MAX: the members of a wijk or gemeente without
+     * a search over all regions */
+    size_t *next_wijk, *next_gemeente;
 } ws_map_data;
 
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
@@ -212,6 +217,10 @@ typedef struct ws_map_page {
     size_t navoid, avoidcap;
     ws_box *symbols;
     size_t nsymbols, symbolcap;
+    /* during ws__map_draw: per region, the union of the selected regions
+     * of the gemeente whose first selected region it is (drawn as the
+     * gemeente line, then reused for the gemeente's label), or NULL */
+    GEOSGeometry **gemeente_union;
 } ws_map_page;
 
 /* map_legend.c */
@@ -268,6 +277,10 @@ bool ws__map_same_file(const char *a, const char *b);
 /* The source line (left) and production date (right) above y_bottom. */
 ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
                          double *height);
+/* The union of n polygons (taking them over): the coverage union when
+ * they tile, which CBS buurten do, else GEOS's overlay union. NULL when
+ * GEOS fails. */
+GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n);
 /* Draw the frame: context, fills, boundaries, symbols, labels. */
 ws_status ws__map_draw(ws_map_page *p);
 

@@ -9,6 +9,7 @@
  * neighbouring gemeenten last. Text goes through Pango, so 't Haantje and
  * Nieuw-Amsterdam come out as written. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,35 +72,74 @@ static ws_status add_item(labeler *lb, const char *text, const char *code,
     return WS_OK;
 }
 
-/* Union of the regions with the same gemeentecode or wijkcode. */
-static GEOSGeometry *union_of(ws_map_page *p, size_t first, bool gemeente,
-                              bool *taken) {
+/* Could `text` in font f fit a region whose envelope is w × h pt? A
+ * necessary condition only, so that no label that place() would set is
+ * left out: place() needs 75 % of the box inside the polygon, in one line
+ * or in two (each at least about half as wide). It saves the union and the
+ * inscribed circle of every wijk on a national map, where none fits. */
+static bool might_fit(ws_map_page *p, const char *text, const ws_font *f,
+                      double w, double h) {
+    ws_box tb;
+    if (!text || !*text || p->r->measure(p->r, text, f, 0, &tb) != WS_OK)
+        return true; /* place() decides */
+    return w >= 0.75 * 0.45 * tb.w && h >= 0.75 * tb.h;
+}
+
+/* Union of the regions with the same gemeentecode or wijkcode as `first`
+ * (and the same selection), marking them taken; *u is NULL when the label
+ * `text` cannot fit their envelope. */
+static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
+                          bool *taken, const char *text, const ws_font *f,
+                          GEOSGeometry **u) {
     GEOSContextHandle_t h = p->ctx->geos;
     ws_map_data *d = p->d;
     const ws_map_region *r0 = &d->regions[first];
-    const char *key = gemeente ? r0->gemeentecode : r0->wijkcode;
+    const size_t *next = gemeente ? d->next_gemeente : d->next_wijk;
     size_t n = 0;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    *u = NULL;
     GEOSGeometry **parts = ws__malloc(p->ctx, d->n * sizeof *parts);
     if (!parts)
-        return NULL;
-    for (size_t j = first; j < d->n; j++) {
+        return WS_ERR_NOMEM;
+    for (size_t j = first; j != SIZE_MAX; j = next[j]) {
         const ws_map_region *r = &d->regions[j];
-        const char *k = gemeente ? r->gemeentecode : r->wijkcode;
-        if (taken[j] || !k || !r->geom || strcmp(k, key) != 0 ||
-            r->selected != r0->selected)
+        if (taken[j] || !r->geom || r->selected != r0->selected)
             continue;
         taken[j] = true;
-        if ((parts[n] = GEOSGeom_clone_r(h, r->geom)) != NULL)
-            n++;
+        double a, b, c, e;
+        if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
+            GEOSGeom_getYMin_r(h, r->geom, &b) &&
+            GEOSGeom_getXMax_r(h, r->geom, &c) &&
+            GEOSGeom_getYMax_r(h, r->geom, &e)) {
+            x0 = fmin(x0, a), y0 = fmin(y0, b);
+            x1 = fmax(x1, c), y1 = fmax(y1, e);
+        }
+        parts[n++] = r->geom; /* borrowed until the union */
     }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION,
-                                                     parts, (unsigned int)n);
+    if (n == 0 ||
+        !might_fit(p, text, f, (x1 - x0) * p->v.s, (y1 - y0) * p->v.s)) {
+        ws__free(p->ctx, parts);
+        return WS_OK;
+    }
+    const GEOSGeometry *drawn =
+        gemeente && r0->selected && p->gemeente_union
+            ? p->gemeente_union[first]
+            : NULL; /* the same regions, dissolved for the gemeente line */
+    if (drawn) {
+        ws__free(p->ctx, parts);
+        *u = GEOSGeom_clone_r(h, drawn);
+        return *u ? WS_OK : WS_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!(parts[k] = GEOSGeom_clone_r(h, parts[k]))) {
+            for (size_t m = 0; m < k; m++)
+                GEOSGeom_destroy_r(h, parts[m]);
+            ws__free(p->ctx, parts);
+            return WS_ERR_NOMEM;
+        }
+    *u = ws__map_union(p, parts, n);
     ws__free(p->ctx, parts);
-    if (!coll)
-        return NULL;
-    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
-    GEOSGeom_destroy_r(h, coll);
-    return u;
+    return *u ? WS_OK : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -170,19 +210,28 @@ static ws_status collect(labeler *lb) {
         /* gemeente names: several gemeenten shown, or neighbours */
         if (lv != WS_LEVEL_GEMEENTE && !taken2[i] && r->gemeentecode &&
             (ngem > 1 || !r->selected) && label_lv != WS_LEVEL_GEMEENTE) {
-            GEOSGeometry *u = union_of(p, i, true, taken2);
-            if (!u)
-                s = ws__status_or(p->ctx, WS_ERR_GEOMETRY);
-            else
+            const ws_font *f =
+                r->selected ? &st->gemeente_font : &st->context_label;
+            GEOSGeometry *u = NULL;
+            s = union_of(p, i, true, taken2, r->gemeentenaam, f, &u);
+            if (s == WS_OK && u)
                 s = add_item(lb, r->gemeentenaam, r->gemeentecode, u,
-                             r->selected ? 0 : 2,
-                             r->selected ? &st->gemeente_font
-                                         : &st->context_label,
+                             r->selected ? 0 : 2, f,
                              r->selected && st->gemeente_upper);
         }
         if (s != WS_OK || !r->selected || taken[i])
             continue;
         if (label_lv == lv) {
+            const ws_font *f =
+                lv == WS_LEVEL_GEMEENTE ? &st->gemeente_font : &st->label_font;
+            double a, b, c, e;
+            taken[i] = true;
+            if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
+                GEOSGeom_getYMin_r(h, r->geom, &b) &&
+                GEOSGeom_getXMax_r(h, r->geom, &c) &&
+                GEOSGeom_getYMax_r(h, r->geom, &e) &&
+                !might_fit(p, r->name, f, (c - a) * p->v.s, (e - b) * p->v.s))
+                continue;
             GEOSGeometry *g = GEOSGeom_clone_r(h, r->geom);
             taken[i] = true;
             s = g ? add_item(lb, r->name, r->code, g, 1,
@@ -191,15 +240,19 @@ static ws_status collect(labeler *lb) {
                              lv == WS_LEVEL_GEMEENTE && st->gemeente_upper)
                   : WS_ERR_NOMEM;
         } else if (label_lv == WS_LEVEL_WIJK && r->wijkcode) {
-            GEOSGeometry *u = union_of(p, i, false, taken);
-            s = u ? add_item(lb, r->wijknaam ? r->wijknaam : r->wijkcode,
-                             r->wijkcode, u, 1, &st->label_font, false)
-                  : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
+            const char *name = r->wijknaam ? r->wijknaam : r->wijkcode;
+            GEOSGeometry *u = NULL;
+            s = union_of(p, i, false, taken, name, &st->label_font, &u);
+            if (s == WS_OK && u)
+                s = add_item(lb, name, r->wijkcode, u, 1, &st->label_font,
+                             false);
         } else if (label_lv == WS_LEVEL_GEMEENTE && r->gemeentecode) {
-            GEOSGeometry *u = union_of(p, i, true, taken);
-            s = u ? add_item(lb, r->gemeentenaam, r->gemeentecode, u, 0,
-                             &st->gemeente_font, st->gemeente_upper)
-                  : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
+            GEOSGeometry *u = NULL;
+            s = union_of(p, i, true, taken, r->gemeentenaam, &st->gemeente_font,
+                         &u);
+            if (s == WS_OK && u)
+                s = add_item(lb, r->gemeentenaam, r->gemeentecode, u, 0,
+                             &st->gemeente_font, st->gemeente_upper);
         }
     }
     ws__free(p->ctx, taken);
@@ -288,7 +341,9 @@ static bool box_fits(labeler *lb, const GEOSGeometry *part,
         return false;
     bool ok = GEOSPreparedContains_r(h, prep, rect) == 1;
     if (!ok && !strict) {
-        GEOSGeometry *common = GEOSIntersection_r(h, part, rect);
+        /* the area of the polygon within the box: clipping by a
+         * rectangle is far cheaper than a general intersection */
+        GEOSGeometry *common = GEOSClipByRect_r(h, part, X0, Y0, X1, Y1);
         double a = 0;
         if (common && GEOSArea_r(h, common, &a))
             ok = a >= 0.75 * (X1 - X0) * (Y1 - Y0);

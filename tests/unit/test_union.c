@@ -20,6 +20,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "geom/geom_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
 
