@@ -4,6 +4,8 @@
  * errors name the option and exit with 2. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,27 +319,36 @@ double cli_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void report(const ws_map_options *o, const ws_map_info *info,
-                   double seconds) {
-    printf("wijkscan: map %s: %s, %zu regions in %zu classes", o->output_path,
-           o->column, info->regions, info->nclasses);
+/* The one-line summary of a rendered map, into line. */
+static void summarise(const ws_map_options *o, const ws_map_info *info,
+                      double seconds, char *line, size_t size) {
+    size_t n = 0;
+#define PUT(...)                                                               \
+    (n += (size_t)snprintf(line + (n < size ? n : size),                       \
+                           n < size ? size - n : 0, __VA_ARGS__))
+    PUT("wijkscan: map %s: %s, %zu regions in %zu classes", o->output_path,
+        o->column, info->regions, info->nclasses);
     if (info->merged)
-        printf(" (of %zu asked: ties)", info->requested);
+        PUT(" (of %zu asked: ties)", info->requested);
     if (info->missing)
-        printf(", %zu without a value", info->missing);
-    printf(", %zu labels", info->labels_placed);
+        PUT(", %zu without a value", info->missing);
+    PUT(", %zu labels", info->labels_placed);
     if (info->scale > 0)
-        printf(", scale 1:%.0f", info->scale);
+        PUT(", scale 1:%.0f", info->scale);
     if (info->pages > 1)
-        printf(", %zu pages", info->pages);
-    printf(", %.2f s\n", seconds);
+        PUT(", %zu pages", info->pages);
+    PUT(", %.2f s\n", seconds);
+#undef PUT
 }
 
-/* Render one map; returns the exit code. */
-static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
+/* Render one map; returns the exit code. The summary goes to line (empty
+ * when quiet or on failure; the error is printed at once). */
+static int render_to(ws_ctx *ctx, const ws_map_options *o, bool quiet,
+                     char *line, size_t size) {
     ws_map_info info;
     double t0 = cli_now();
     ws_status st = ws_map_render(ctx, o, &info);
+    line[0] = '\0';
     if (st != WS_OK) {
         const char *msg = ws_ctx_errmsg(ctx);
         fprintf(stderr, "wijkscan: error: %s\n",
@@ -345,8 +356,15 @@ static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
         return cli_exit_code(st);
     }
     if (!quiet)
-        report(o, &info, cli_now() - t0);
+        summarise(o, &info, cli_now() - t0, line, size);
     return WS_EXIT_OK;
+}
+
+static int render(ws_ctx *ctx, const ws_map_options *o, bool quiet) {
+    char line[8192];
+    int rc = render_to(ctx, o, quiet, line, sizeof line);
+    fputs(line, stdout);
+    return rc;
 }
 
 int cli_cmd_map(int argc, char **argv) {
@@ -402,14 +420,114 @@ int cli_cmd_map(int argc, char **argv) {
     return rc;
 }
 
+/* --- the maps of a project, on several threads ---------------------------
+ * The maps are independent, so they are drawn side by side: each thread
+ * has its own context (GEOS handle, error state) and Pango font map, takes
+ * the next map from a shared counter, and the maps with the most pages
+ * start first. Summaries are printed in the project's order at the end;
+ * the exit code is that of the first failing map in that order. */
+
+#define MAPS_MAX_THREADS 8
+
+typedef struct map_job {
+    const ws_project *proj;
+    size_t n, *order;
+    size_t next; /* under lock */
+    pthread_mutex_t lock;
+    bool quiet;
+    int *rc;
+    char (*line)[1024];
+} map_job;
+
+static void *map_worker(void *arg) {
+    map_job *j = arg;
+    static const bool not_verbose = false;
+    ws_ctx *ctx = cli_command_ctx(&not_verbose);
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t k = j->next < j->n ? j->order[j->next++] : SIZE_MAX;
+        pthread_mutex_unlock(&j->lock);
+        if (k == SIZE_MAX)
+            break;
+        j->rc[k] = ctx ? render_to(ctx, ws_project_map(j->proj, k), j->quiet,
+                                   j->line[k], sizeof j->line[k])
+                       : WS_EXIT_NOMEM;
+    }
+    ws_ctx_free(ctx);
+    ws_map_release_fonts(); /* this thread's font map */
+    return NULL;
+}
+
+static int map_threads(size_t n) {
+    const char *env = getenv("WIJKSCAN_THREADS");
+    long t = env && *env ? strtol(env, NULL, 10) : 0;
+    if (t <= 0)
+        t = sysconf(_SC_NPROCESSORS_ONLN);
+    if (t > MAPS_MAX_THREADS)
+        t = MAPS_MAX_THREADS;
+    return t < 1 ? 1 : (size_t)t > n ? (int)n : (int)t;
+}
+
 int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet) {
     size_t n = ws_project_map_count(proj);
-    for (size_t i = 0; i < n; i++) {
-        int rc = render(ctx, ws_project_map(proj, i), quiet);
-        if (rc != WS_EXIT_OK)
-            return rc;
+    int nt = map_threads(n);
+    if (n == 0)
+        return WS_EXIT_OK;
+    map_job j = {proj,
+                 n,
+                 calloc(n, sizeof(size_t)),
+                 0,
+                 PTHREAD_MUTEX_INITIALIZER,
+                 quiet,
+                 calloc(n, sizeof(int)),
+                 calloc(n, sizeof *j.line)};
+    if (!j.order || !j.rc || !j.line) {
+        free(j.order), free(j.rc), free(j.line);
+        return WS_EXIT_NOMEM;
     }
-    return WS_EXIT_OK;
+    /* SVG maps are drawn afterwards, one by one, whatever the number of
+     * threads: Cairo numbers the surfaces in an SVG from a process-wide
+     * counter, so only then is the file the same from run to run */
+    size_t nsvg = 0, *svg = calloc(n, sizeof *svg);
+    if (!svg) {
+        free(j.order), free(j.rc), free(j.line);
+        return WS_EXIT_NOMEM;
+    }
+    j.n = 0;
+    for (size_t i = 0; i < n; i++) { /* most pages first, else in order */
+        const ws_map_options *o = ws_project_map(proj, i);
+        if (ws_map_format_from_path(o->output_path) == WS_MAP_FORMAT_SVG) {
+            svg[nsvg++] = i;
+            continue;
+        }
+        size_t k = j.n++;
+        size_t pages = o->n_more_columns;
+        for (; k > 0 &&
+               ws_project_map(proj, j.order[k - 1])->n_more_columns < pages;
+             k--)
+            j.order[k] = j.order[k - 1];
+        j.order[k] = i;
+    }
+    pthread_t tid[MAPS_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < nt; t++)
+        if (pthread_create(&tid[started], NULL, map_worker, &j) == 0)
+            started++;
+    map_worker(&j); /* the calling thread works too */
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (size_t i = 0; i < nsvg; i++)
+        j.rc[svg[i]] = render_to(ctx, ws_project_map(proj, svg[i]), quiet,
+                                 j.line[svg[i]], sizeof j.line[svg[i]]);
+    free(svg);
+    int rc = WS_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        fputs(j.line[i], stdout);
+        if (rc == WS_EXIT_OK)
+            rc = j.rc[i];
+    }
+    free(j.order), free(j.rc), free(j.line);
+    return rc;
 }
 
 const char *cli_data_dir(void) {

@@ -19,7 +19,8 @@ cases=(ok_png ok_pdf ok_svg ok_wijk_level ok_reproducible ok_project_maps
        missing_gpkg not_a_gpkg corrupt_geometry style_syntax style_unknown_key style_missing
        unknown_column unknown_gemeente missing_level
        output_dir_missing output_is_input project_map_unknown_key
-       project_map_bad_output ok_pages several_themes_png project_map_pages_png)
+       project_map_bad_output ok_pages several_themes_png project_map_pages_png
+       ok_project_maps_threads)
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${cases[@]}"
@@ -217,6 +218,32 @@ YAML
   if command -v pdfinfo >/dev/null; then
     pdfinfo out/twee.pdf | grep -Eq "^Pages: +2$" || fail "project map: not 2 pages"
   fi ;;
+ok_project_maps_threads)
+  # the maps of a project drawn on 1 and on 3 threads: the same files, the
+  # same summaries in the project's order, and a failing map still fails
+  cat > in/p.yaml <<YAML
+wijkscan: 1
+inputs: {bag: bag.geojson, buurten: buurten.geojson, voorzieningen: voorzieningen.csv}
+output: {dir: ../out, gpkg: p.gpkg, csv: false}
+maps:
+  - {column: afstand_huisarts_gemiddeld, output: a.png, dpi: 60}
+  - {column: [woningen, aandeel_huisarts_binnen_500m], output: b.pdf}
+  - {column: woningen, level: wijk, output: c.svg}
+  - {column: woningen, output: d.png, dpi: 60}
+YAML
+  WIJKSCAN_THREADS=1 "$ws" run --layers "$layers" in/p.yaml >out1.txt 2>err.txt; rc=$?
+  expect_ok out/a.png out/b.pdf out/c.svg out/d.png
+  mkdir -p one && mv out/a.png out/b.pdf out/c.svg out/d.png one/
+  sleep 1
+  WIJKSCAN_THREADS=3 "$ws" run --layers "$layers" in/p.yaml >out3.txt 2>err.txt; rc=$?
+  expect_ok out/a.png out/b.pdf out/c.svg out/d.png
+  for f in a.png b.pdf c.svg d.png; do cmp -s one/$f out/$f || fail "$f differs between 1 and 3 threads"; done
+  [ "$(grep -o 'map [^:]*' out1.txt)" = "$(grep -o 'map [^:]*' out3.txt)" ] ||
+    fail "summaries not in the project's order: $(cat out3.txt)"
+  [ "$(grep -c '^wijkscan: map ' out3.txt)" -eq 4 ] || fail "not 4 map summaries"
+  printf '  - {column: no_such_column, output: e.png}\n' >> in/p.yaml
+  WIJKSCAN_THREADS=3 "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
+  expect 4 "no_such_column" ;;
 several_themes_png)
   map $gpkg --theme woningen,afstand_huisarts_gemiddeld -o out/m.png
   expect 2 "several themes are the pages of one .pdf"; expect_no_output ;;
