@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
     lo.layers_dir = argv[1];
     lo.bag.path = argv[2];
     lo.buurten.path = argv[3];
-    ws_input voorz = {argv[4], NULL, NULL, NULL};
+    ws_input voorz = {argv[4], NULL, NULL, NULL, false};
     lo.voorzieningen = &voorz;
     lo.n_voorzieningen = 1;
     const char *gm[1] = {argc > 5 ? argv[5] : NULL};

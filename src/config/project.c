@@ -47,8 +47,8 @@ static const char *const map_keys[] = {
 static const char *const region_keys[] = {"name", "gemeenten", NULL};
 static const char *const input_keys[] = {"bag", "buurten", "voorzieningen",
                                          "kerncijfers", NULL};
-static const char *const source_keys[] = {"path", "layer", "definition",
-                                          "suffix", NULL};
+static const char *const source_keys[] = {"path",   "layer",  "definition",
+                                          "suffix", "panden", NULL};
 static const char *const param_keys[] = {
     "radii", "amenity_margin", "basisvoorzieningen", "zorggeschikt", NULL};
 static const char *const zorg_keys[] = {"netto_factor",
@@ -118,6 +118,14 @@ static ws_status parse_source(ws_project *p, const ws_ynode *n,
         st = ws__yget_str(p->ctx, p->doc, n, "definition", false, &def);
     if (st == WS_OK)
         st = ws__yget_str(p->ctx, p->doc, n, "suffix", false, &in->suffix);
+    const ws_ynode *panden = ws__ymap_get(n, "panden");
+    if (st == WS_OK && panden && strcmp(what, "bag") != 0)
+        return ws__yerror(p->ctx, p->doc, panden, WS_ERR_FORMAT,
+                          "'panden' belongs to the bag input");
+    bool read_panden = true;
+    if (st == WS_OK && panden)
+        st = ws__yget_bool(p->ctx, p->doc, n, "panden", &read_panden);
+    in->skip_panden = !read_panden;
     if (st != WS_OK)
         return st;
     in->path = resolve(p, path);

@@ -802,7 +802,11 @@ ws_status ws__load_bag(ws_ctx *ctx, ws_dataset *ds, const ws_input *in,
                        "%s: layer '%s': no dwellings (verblijfsobjecten with "
                        "%s and a live status) in the selection",
                        in->path, src.layer_name, def->dwelling_use);
-    if (st == WS_OK)
+    if (st == WS_OK && in->skip_panden)
+        st = ws__dataset_set_param(ds, "panden",
+                                   "niet gelezen (inputs.bag.panden: false): "
+                                   "woonlagen en zorggeschiktheid onbekend");
+    else if (st == WS_OK)
         st = ws__load_panden(ctx, ds, &src, def);
     ws__free(ctx, f.current);
     ws__source_close(&src);

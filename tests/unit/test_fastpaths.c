@@ -61,7 +61,7 @@ static ws_dataset *load(const char *bag, const char *buurten,
     lo.bag.path = bag;
     lo.buurten.path = buurten;
     lo.buurten.layer = buurt_layer;
-    ws_input vz = {voorz, NULL, NULL, NULL};
+    ws_input vz = {voorz, NULL, NULL, NULL, false};
     if (voorz) {
         lo.voorzieningen = &vz;
         lo.n_voorzieningen = 1;

@@ -345,15 +345,16 @@ static void run_end(run *r) {
 
 /* The whole pipeline without output on the fixture (inputs in fx). */
 static void run_fixture(run *r, ws_test_dir *fx, const char *bag,
-                        const ws_aggregate_options *agg) {
+                        const ws_aggregate_options *agg, bool skip_panden) {
     const char *buurten = ws_test_write(fx, "buurten.geojson", buurten_geojson);
     const char *voorz = ws_test_write(fx, "voorz.csv", voorzieningen_csv);
     ws_pipeline_options o;
     ws_pipeline_options_init(&o);
     o.load.layers_dir = LAYERS;
     o.load.bag.path = bag;
+    o.load.bag.skip_panden = skip_panden;
     o.load.buurten.path = buurten;
-    ws_input vi = {voorz, NULL, NULL, NULL};
+    ws_input vi = {voorz, NULL, NULL, NULL, false};
     o.load.voorzieningen = &vi;
     o.load.n_voorzieningen = 1;
     if (agg)
@@ -450,7 +451,7 @@ static void test_footprints(void **state) {
     ws_test_dir *fx = *state;
     run r;
     run_start(&r);
-    run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL);
+    run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL, false);
     const ws_dataset *ds = r.ds;
     assert_int_equal(ws_dataset_dwelling_count(ds), 32); /* not the shop */
     static const struct {
@@ -496,7 +497,7 @@ static void test_indicators_by_hand(void **state) {
     ws_test_dir *fx = *state;
     run r;
     run_start(&r);
-    run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL);
+    run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL, false);
     const ws_dataset *ds = r.ds;
     const ws_level B = WS_LEVEL_BUURT;
     expect_real(ds, B, "BU01140101", "woningen", 19);
@@ -609,7 +610,7 @@ static void test_no_pand_layer(void **state) {
     ws_test_dir *fx = *state;
     run r;
     run_start(&r);
-    run_fixture(&r, fx, write_bag(fx, "zonder_pand.gpkg", false), NULL);
+    run_fixture(&r, fx, write_bag(fx, "zonder_pand.gpkg", false), NULL, false);
     const ws_dataset *ds = r.ds;
     assert_int_equal(r.nwarn, 1);
     assert_non_null(strstr(r.warnings, "zonder_pand.gpkg: no pand layer "
@@ -637,6 +638,32 @@ static void test_no_pand_layer(void **state) {
     run_end(&r);
 }
 
+/* inputs.bag.panden: false on a file that has a pand layer: the layer is
+ * not read (no warning, no pand input), woonlagen and zorggeschikt are
+ * missing as without a pand layer, the choice is recorded, and the other
+ * columns are those of a full run. */
+static void test_skip_panden(void **state) {
+    ws_test_dir *fx = *state;
+    run r;
+    run_start(&r);
+    run_fixture(&r, fx, write_bag(fx, "met_pand.gpkg", true), NULL, true);
+    const ws_dataset *ds = r.ds;
+    assert_int_equal(r.nwarn, 0);
+    expect_reason(ds, WS_LEVEL_BUURT, "BU01140101", "woonlagen_gemiddeld",
+                  WS_MISSING_UNKNOWN_VALUES);
+    expect_reason(ds, WS_LEVEL_BUURT, "BU01140101", "aandeel_zorggeschikt",
+                  WS_MISSING_UNKNOWN_VALUES);
+    expect_reason(ds, WS_LEVEL_GEMEENTE, "GM0114", "woningen_zorggeschikt",
+                  WS_MISSING_UNKNOWN_VALUES);
+    for (size_t i = 0; i < ds->ninputs; i++)
+        assert_string_not_equal(ds->inputs[i].role, "pand");
+    assert_non_null(strstr(param(ds, "panden"), "niet gelezen"));
+    expect_real(ds, WS_LEVEL_BUURT, "BU01140101", "woningen", 19);
+    expect_real(ds, WS_LEVEL_BUURT, "BU01140101",
+                "aandeel_basisvoorzieningen_binnen_500m", 16.0 / 19);
+    run_end(&r);
+}
+
 /* A basisvoorziening that is no category of the run, or one without any
  * voorziening: the columns are missing (geen_voorzieningen), with a
  * warning that names it. */
@@ -659,7 +686,7 @@ static void test_basis_category_missing(void **state) {
         ao.n_basisvoorzieningen = 2;
         run r;
         run_start(&r);
-        run_fixture(&r, fx, bag, &ao);
+        run_fixture(&r, fx, bag, &ao, false);
         assert_non_null(strstr(r.warnings, cases[c].warning));
         expect_reason(r.ds, WS_LEVEL_BUURT, "BU01140101",
                       "aandeel_basisvoorzieningen_binnen_500m",
@@ -738,6 +765,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(
             test_parameters_from_yaml, ws_test_setup_dir, ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_no_pand_layer, ws_test_setup_dir,
+                                        ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_skip_panden, ws_test_setup_dir,
                                         ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_basis_category_missing,
                                         ws_test_setup_dir,

@@ -130,7 +130,7 @@ static void test_valid_project_options(void **state) {
                    "wijkscan: \"1\"\n"
                    "inputs:\n"
                    "  bag: {path: bag.gpkg, layer: verblijfsobject,"
-                   " definition: /defs/bag_light.yaml}\n"
+                   " definition: /defs/bag_light.yaml, panden: false}\n"
                    "  buurten: /vsizip/cbs.zip/buurten.gpkg\n"
                    "  kerncijfers:\n"
                    "    - kern1.csv\n"
@@ -157,6 +157,8 @@ static void test_valid_project_options(void **state) {
     assert_string_equal(o->load.bag.path, in_dir(fx, "bag.gpkg"));
     assert_string_equal(o->load.bag.layer, "verblijfsobject");
     assert_string_equal(o->load.bag.definition, "/defs/bag_light.yaml");
+    assert_true(o->load.bag.skip_panden);
+    assert_false(o->load.buurten.skip_panden);
     /* GDAL virtual paths and connection strings are not files here */
     assert_string_equal(o->load.buurten.path, "/vsizip/cbs.zip/buurten.gpkg");
     assert_int_equal(o->load.n_kerncijfers, 2);
@@ -417,6 +419,19 @@ static const broken_case broken_cases[] = {
      WS_ERR_FORMAT, ":3:14: ", "'gemeenten' must be a value or a list"},
     {"root_list.yaml", "- wijkscan: 1\n", WS_ERR_FORMAT,
      ":1:1: ", "expected a mapping (project), found a list"},
+    {"panden_buurten.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  bag: a.gpkg\n"
+     "  buurten: {path: b.gpkg, panden: false}\n", /* the value at 35 */
+     WS_ERR_FORMAT, ":4:35: ", "'panden' belongs to the bag input"},
+    {"panden_bool.yaml",
+     "wijkscan: 1\n"
+     "inputs:\n"
+     "  bag: {path: a.gpkg, panden: misschien}\n"
+     "  buurten: b.gpkg\n",
+     WS_ERR_FORMAT,
+     ":3:31: ", "'panden' must be true or false, not 'misschien'"},
     {"syntax.yaml",
      "wijkscan: 1\n"
      "inputs: {bag: a.gpkg, buurten: b.gpkg\n",

@@ -79,7 +79,7 @@ static const char *text(const ws_dataset *ds, ws_level lv, const char *code,
 
 static ws_bbox load_boce(fixture *f, const ws_selection *sel) {
     ws_input in = {REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"), NULL, NULL,
-                   NULL};
+                   NULL, false};
     ws_bbox extent = {0};
     ws_status st =
         ws__load_regions(f->ctx, f->ds, &in, &f->defs, sel, "BOCE", &extent);
@@ -145,7 +145,7 @@ static void boce_kerncijfers(void **state) {
     ws_selection all = {NULL, 0};
     load_boce(f, &all);
     ws_input k = {REAL("cbs_kwb2024_85984NED_boce_gemeenten_wijken.csv"), NULL,
-                  NULL, NULL};
+                  NULL, NULL, false};
     assert_int_equal(ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs), WS_OK);
     ws_missing why;
     assert_float_equal(
@@ -170,7 +170,7 @@ static void nl_kerncijfers_only_selection_joins(void **state) {
     ws_selection all = {NULL, 0};
     load_boce(f, &all);
     ws_input k = {REAL("cbs_kwb2024_85984NED_nl_gemeenten_wijken_8vars.csv"),
-                  NULL, NULL, "_2024"};
+                  NULL, NULL, "_2024", false};
     assert_int_equal(ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs), WS_OK);
     assert_float_equal(
         value(f->ds, WS_LEVEL_WIJK, "WK010910", "woningvoorraad_2024", NULL),
@@ -195,7 +195,7 @@ static void wfs_gemeenten_as_kerncijfers(void **state) {
     load_boce(f, &all);
     ws_input k = {
         REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg"), NULL,
-        NULL, NULL};
+        NULL, NULL, false};
     ws_status st = ws__load_kerncijfers(f->ctx, f->ds, &k, &f->defs);
     if (st != WS_OK)
         fail_msg("%s", ws_ctx_errmsg(f->ctx));
@@ -333,7 +333,7 @@ static void osm_quickosm_layers(void **state) {
         ws_dataset *ds = NULL;
         assert_int_equal(ws__dataset_new(f->ctx, &ds), WS_OK);
         ws_input in = {REAL("osm_poi_samples_utrecht_amsterdam_2020.gpkg"),
-                       cases[i].layer, NULL, NULL};
+                       cases[i].layer, NULL, NULL, false};
         ws_status st =
             ws__load_amenities(f->ctx, ds, &in, &f->defs, &everywhere);
         if (st != WS_OK)
