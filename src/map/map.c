@@ -163,6 +163,9 @@ static ws_status pb_ring(path_buf *b, const ws_map_view *v,
         double X, Y, x, y;
         GEOSCoordSeq_getXY_r(b->ctx->geos, seq, i, &X, &Y);
         ws__map_to_page(v, X, Y, &x, &y);
+        /* to 0.01 pt (3.5 µm): a PDF or SVG writes short numbers */
+        x = round(x * 100) / 100;
+        y = round(y * 100) / 100;
         if (kept > 0 && i + 1 < n) {
             double lx = b->xy[b->nxy - 2], ly = b->xy[b->nxy - 1];
             double dx = x - lx, dy = y - ly;

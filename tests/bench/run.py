@@ -34,6 +34,7 @@ inputs:
   bag:
     path: bag-light-nl-synthetic.gpkg
     layer: verblijfsobject
+    panden: false        # W uses no pand footprints (woonlagen, zorggeschikt)
   buurten:
     path: wijkenbuurten-nl-synthetic.gpkg
   voorzieningen:
