@@ -68,6 +68,8 @@ ws_status ws_ctx_new(const ws_ctx_options *opt, ws_ctx **out) {
 void ws_ctx_free(ws_ctx *ctx) {
     if (!ctx)
         return;
+    if (ctx->cache && ctx->cache_free)
+        ctx->cache_free(ctx, ctx->cache);
     if (ctx->geos)
         GEOS_finish_r(ctx->geos);
     ctx->opt.allocator.free_fn(ctx, ctx->opt.allocator.user);

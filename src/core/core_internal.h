@@ -28,6 +28,10 @@ struct ws_ctx {
     char gdal_msg[512]; /* last GDAL error captured between gdal_begin/end */
     int gdal_depth;
     size_t n_warnings;
+    /* what a module keeps between calls on this context (the map data of
+     * the last GeoPackage mapped), freed with the context */
+    void *cache;
+    void (*cache_free)(ws_ctx *ctx, void *cache);
 };
 
 /* --- allocation: every failure records WS_ERR_NOMEM in the context --- */

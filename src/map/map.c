@@ -752,50 +752,56 @@ GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n) {
     return u;
 }
 
-/* Union of the geometries of the regions with the same key (wijkcode or
- * gemeentecode), selected or not; calls fn for each union. */
-static ws_status dissolve(ws_map_page *p, bool by_gemeente, bool selected_only,
-                          ws_status (*fn)(ws_map_page *, const char *,
-                                          const ws_map_region *, GEOSGeometry *,
-                                          void *),
-                          void *user) {
+const GEOSGeometry *ws__map_outline(ws_map_page *p, int k, size_t first) {
+    GEOSGeometry **cache = p->outline[k];
+    if (cache && cache[first])
+        return cache[first];
     GEOSContextHandle_t h = p->ctx->geos;
     ws_map_data *d = p->d;
-    bool *done = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *done);
+    const size_t *next = k ? d->next_gemeente : d->next_wijk;
     GEOSGeometry **parts =
         ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *parts);
-    ws_status st = done && parts ? WS_OK : WS_ERR_NOMEM;
+    if (!parts)
+        return NULL;
+    size_t np = 0;
+    for (size_t j = first; j != SIZE_MAX; j = next[j]) {
+        const ws_map_region *r = &d->regions[j];
+        if (r->selected && r->geom &&
+            (parts[np] = GEOSGeom_clone_r(h, r->geom)) != NULL)
+            np++;
+    }
+    GEOSGeometry *u = ws__map_union(p, parts, np);
+    ws__free(p->ctx, parts);
+    if (!u) {
+        const ws_map_region *r = &d->regions[first];
+        ws__error(p->ctx, WS_ERR_GEOMETRY, "map: dissolving %s failed: %s",
+                  k ? r->gemeentecode : r->wijkcode, p->ctx->geos_msg);
+        return NULL;
+    }
+    cache[first] = u;
+    return u;
+}
+
+/* Stroke the outline of every wijk (k 0) or gemeente (k 1) of the selected
+ * regions. */
+static ws_status stroke_outlines(ws_map_page *p, path_buf *b, int k,
+                                 const ws_paint *line) {
+    ws_map_data *d = p->d;
+    const size_t *next = k ? d->next_gemeente : d->next_wijk;
+    bool *done = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *done);
+    ws_status st = done ? WS_OK : WS_ERR_NOMEM;
     for (size_t i = 0; st == WS_OK && i < d->n; i++) {
-        const ws_map_region *ri = &d->regions[i];
-        const char *key = by_gemeente ? ri->gemeentecode : ri->wijkcode;
-        if (done[i] || !key || !ri->geom || (selected_only && !ri->selected))
+        const ws_map_region *r = &d->regions[i];
+        if (done[i] || !(k ? r->gemeentecode : r->wijkcode) || !r->geom ||
+            !r->selected)
             continue;
-        size_t np = 0;
-        const size_t *next = by_gemeente ? d->next_gemeente : d->next_wijk;
-        for (size_t j = i; j != SIZE_MAX; j = next[j]) {
-            const ws_map_region *rj = &d->regions[j];
-            if (done[j] || !rj->geom || (selected_only && !rj->selected))
-                continue;
+        for (size_t j = i; j != SIZE_MAX; j = next[j])
             done[j] = true;
-            parts[np] = GEOSGeom_clone_r(h, rj->geom);
-            if (parts[np])
-                np++;
-        }
-        GEOSGeometry *u = ws__map_union(p, parts, np);
-        if (!u) {
-            st = ws__error(p->ctx, WS_ERR_GEOMETRY,
-                           "map: dissolving %s failed: %s", key,
-                           p->ctx->geos_msg);
-            break;
-        }
-        st = fn(p, key, ri, u, user);
-        if (by_gemeente && selected_only && p->gemeente_union)
-            p->gemeente_union[i] = u; /* kept for the label */
-        else
-            GEOSGeom_destroy_r(h, u);
+        const GEOSGeometry *u = ws__map_outline(p, k, i);
+        st = u ? draw_geom(p, b, u, line, false)
+               : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
     }
     ws__free(p->ctx, done);
-    ws__free(p->ctx, parts);
     return st;
 }
 
@@ -855,15 +861,6 @@ static ws_status boundary_paint(ws_map_page *p, int level, ws_paint *paint) {
         paint->stroke_width =
             fmin(paint->stroke_width, side / OUTLINE_WIDTH_RATIO);
     return WS_OK;
-}
-
-static ws_status stroke_union(ws_map_page *p, const char *key,
-                              const ws_map_region *first, GEOSGeometry *u,
-                              void *user) {
-    (void)key;
-    (void)first;
-    void **args = user;
-    return draw_geom(p, args[0], u, args[1], false);
 }
 
 /* --- symbols
@@ -983,19 +980,30 @@ static ws_status draw_points(ws_map_page *p) {
 
 static ws_status draw_frame(ws_map_page *p);
 
-/* The selection may change between frames (compare, report), so the
- * gemeente unions are kept for one frame only. */
+/* The dissolved outlines: kept with cached map data (ws__map_data_cached:
+ * the same GeoPackage, level and selection for every map), else for one
+ * frame, as compare and report change the selection between frames. */
 ws_status ws__map_draw(ws_map_page *p) {
-    size_t n = p->d->n ? p->d->n : 1;
-    p->gemeente_union = ws__calloc(p->ctx, n, sizeof *p->gemeente_union);
-    if (!p->gemeente_union)
-        return WS_ERR_NOMEM;
-    ws_status s = draw_frame(p);
-    for (size_t i = 0; i < p->d->n; i++)
-        if (p->gemeente_union[i])
-            GEOSGeom_destroy_r(p->ctx->geos, p->gemeente_union[i]);
-    ws__free(p->ctx, p->gemeente_union);
-    p->gemeente_union = NULL;
+    ws_map_data *d = p->d;
+    size_t n = d->n ? d->n : 1;
+    for (int k = 0; k < 2; k++) {
+        GEOSGeometry ***keep = &d->dissolved[k];
+        if (d->keep_dissolved && !*keep)
+            *keep = ws__calloc(p->ctx, n, sizeof **keep);
+        p->outline[k] = d->keep_dissolved
+                            ? *keep
+                            : ws__calloc(p->ctx, n, sizeof *p->outline[k]);
+    }
+    ws_status s = p->outline[0] && p->outline[1] ? draw_frame(p) : WS_ERR_NOMEM;
+    for (int k = 0; k < 2; k++) {
+        if (!d->keep_dissolved && p->outline[k]) {
+            for (size_t i = 0; i < d->n; i++)
+                if (p->outline[k][i])
+                    GEOSGeom_destroy_r(p->ctx->geos, p->outline[k][i]);
+            ws__free(p->ctx, p->outline[k]);
+        }
+        p->outline[k] = NULL;
+    }
     return s;
 }
 
@@ -1076,8 +1084,7 @@ static ws_status draw_frame(ws_map_page *p) {
         line.fill = false;
         if ((s = boundary_paint(p, k, &line)) != WS_OK || !line.stroke)
             continue;
-        const void *args[2] = {&b, &line};
-        s = dissolve(p, k == 2, true, stroke_union, (void *)args);
+        s = stroke_outlines(p, &b, k - 1, &line);
     }
     if (s == WS_OK)
         s = draw_points(p);
@@ -1511,12 +1518,12 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
     ws_status st = check_options(ctx, opt);
     if (st != WS_OK)
         return st;
-    ws_map_data d;
-    st = ws__map_data_read(ctx, opt, &d);
+    ws_map_data *d = NULL;
+    st = ws__map_data_cached(ctx, opt, &d);
     if (st != WS_OK)
         return st;
     ws_map_page p;
-    st = ws__map_prepare(ctx, opt, style, r, &d, &p);
+    st = ws__map_prepare(ctx, opt, style, r, d, &p);
     if (st == WS_OK)
         st = compose(&p);
     if (st == WS_OK && info) {
@@ -1524,9 +1531,9 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
         info->nclasses = p.classes->nclasses;
         info->requested = p.classes->requested;
         info->merged = p.classes->merged;
-        for (size_t i = 0; i < d.n; i++)
-            if (d.regions[i].selected) {
-                if (d.regions[i].cls >= 0)
+        for (size_t i = 0; i < d->n; i++)
+            if (d->regions[i].selected) {
+                if (d->regions[i].cls >= 0)
                     info->regions++;
                 else
                     info->missing++;
@@ -1542,7 +1549,8 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
         info->pages = 1;
     }
     ws__map_page_release(&p);
-    ws__map_data_free(&d);
+    if (st != WS_OK)
+        ws__map_data_uncache(ctx);
     return st;
 }
 

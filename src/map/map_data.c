@@ -121,6 +121,24 @@ static GEOSGeometry *to_geos(ws_ctx *ctx, OGRGeometryH g) {
     return out;
 }
 
+/* The mapped and pooled values of one row. */
+static ws_status row_values(ws_ctx *ctx, OGRFeatureH f, ws_map_region *r,
+                            int f_val, const int *f_pool, size_t npool) {
+    r->value = OGR_F_IsFieldSetAndNotNull(f, f_val)
+                   ? OGR_F_GetFieldAsDouble(f, f_val)
+                   : NAN;
+    if (!npool)
+        return WS_OK;
+    r->pool = ws__malloc(ctx, npool * sizeof *r->pool);
+    if (!r->pool)
+        return WS_ERR_NOMEM;
+    for (size_t i = 0; i < npool; i++)
+        r->pool[i] = OGR_F_IsFieldSetAndNotNull(f, f_pool[i])
+                         ? OGR_F_GetFieldAsDouble(f, f_pool[i])
+                         : NAN;
+    return WS_OK;
+}
+
 static ws_status read_regions(reader *rd) {
     ws_map_data *d = rd->d;
     const ws_map_options *o = rd->opt;
@@ -183,18 +201,8 @@ static ws_status read_regions(reader *rd) {
         if (f_gmn >= 0 && OGR_F_IsFieldSetAndNotNull(f, f_gmn))
             r->gemeentenaam =
                 dup_or_null(rd->ctx, OGR_F_GetFieldAsString(f, f_gmn), &nomem);
-        r->value = OGR_F_IsFieldSetAndNotNull(f, f_val)
-                       ? OGR_F_GetFieldAsDouble(f, f_val)
-                       : NAN;
-        if (npool) {
-            r->pool = ws__malloc(rd->ctx, npool * sizeof *r->pool);
-            if (!r->pool)
-                nomem = true;
-            for (size_t i = 0; r->pool && i < npool; i++)
-                r->pool[i] = OGR_F_IsFieldSetAndNotNull(f, f_pool[i])
-                                 ? OGR_F_GetFieldAsDouble(f, f_pool[i])
-                                 : NAN;
-        }
+        if (row_values(rd->ctx, f, r, f_val, f_pool, npool) != WS_OK)
+            nomem = true;
         const char *gm =
             o->level == WS_LEVEL_GEMEENTE ? r->code : r->gemeentecode;
         r->selected = o->level == WS_LEVEL_REGIO ||
@@ -665,5 +673,201 @@ void ws__map_data_free(ws_map_data *d) {
     ws__free(ctx, d->water);
     ws__free(ctx, d->next_wijk);
     ws__free(ctx, d->next_gemeente);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; d->dissolved[k] && i < d->n; i++)
+            if (d->dissolved[k][i])
+                GEOSGeom_destroy_r(ctx->geos, d->dissolved[k][i]);
+        ws__free(ctx, d->dissolved[k]);
+    }
     memset(d, 0, sizeof *d);
+}
+
+/* --- the map data kept between maps ------------------------------------ */
+
+typedef struct map_cache {
+    ws_map_data d;
+    char *key;
+} map_cache;
+
+static void map_cache_free(ws_ctx *ctx, void *cache) {
+    map_cache *c = cache;
+    ws__map_data_free(&c->d);
+    ws__free(ctx, c->key);
+    ws__free(ctx, c);
+}
+
+static void append_list(ws_strbuf *sb, const char *const *v, size_t n) {
+    ws__sb_append(sb, "|");
+    for (size_t i = 0; i < n; i++)
+        ws__sb_appendf(sb, "%s,", v[i]);
+}
+
+/* What the cached part of the data depends on; NULL when the file cannot
+ * be read (the ordinary read reports it). */
+static char *cache_key(ws_ctx *ctx, const ws_map_options *o) {
+    struct stat sb;
+    if (stat(o->gpkg_path, &sb) != 0)
+        return NULL;
+    ws_strbuf k;
+    ws__sb_init(&k, ctx);
+    ws__sb_appendf(&k, "%s|%llu|%llu|%lld|%lld.%09ld|%d", o->gpkg_path,
+                   (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+                   (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+                   (long)sb.st_mtim.tv_nsec, (int)o->level);
+    append_list(&k, o->gemeenten, o->n_gemeenten);
+    append_list(&k, o->pool_gemeenten, o->n_pool_gemeenten);
+    append_list(&k, o->voorzieningen, o->n_voorzieningen);
+    return ws__sb_take(&k);
+}
+
+static void clear_column(ws_map_data *d) {
+    for (size_t i = 0; i < d->n; i++) {
+        ws_map_region *r = &d->regions[i];
+        ws__free(d->ctx, r->reason);
+        ws__free(d->ctx, r->reason_label);
+        ws__free(d->ctx, r->pool);
+        r->reason = r->reason_label = NULL;
+        r->pool = NULL;
+        r->value = NAN;
+        r->cls = r->miss = -1;
+    }
+    char **strs[] = {&d->label, &d->definition, &d->unit, &d->direction,
+                     &d->theme};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        ws__free(d->ctx, *strs[i]);
+        *strs[i] = NULL;
+    }
+    d->npool = 0;
+}
+
+/* The mapped and pooled columns again, row by row in the order the
+ * regions were read (the file is the same: cache_key), the geometry and
+ * the other columns left unread. */
+static ws_status read_values(reader *rd) {
+    ws_map_data *d = rd->d;
+    const ws_map_options *o = rd->opt;
+    const char *layer = ws_level_layer_name(o->level);
+    OGRLayerH l = GDALDatasetGetLayerByName(rd->ds, layer);
+    if (!l)
+        return ws__error(rd->ctx, WS_ERR_DATA_NO_LAYER, "%s: no layer '%s'",
+                         rd->path, layer);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+    int f_code = OGR_FD_GetFieldIndex(defn, level_code_col(o->level));
+    int f_val = -1, f_pool[64];
+    size_t npool = o->n_pool_columns;
+    if (npool > 64)
+        return ws__error(rd->ctx, WS_ERR_INVALID_ARG,
+                         "map: at most 64 pooled columns");
+    ws_status st = numeric_field(rd, l, layer, o->column, &f_val);
+    for (size_t i = 0; st == WS_OK && i < npool; i++)
+        st = numeric_field(rd, l, layer, o->pool_columns[i], &f_pool[i]);
+    if (st != WS_OK)
+        return st;
+    /* ignore every field but the code and the values, and the geometry */
+    int nf = OGR_FD_GetFieldCount(defn);
+    const char **ignored = ws__calloc(rd->ctx, (size_t)nf + 2, sizeof *ignored);
+    if (!ignored)
+        return WS_ERR_NOMEM;
+    size_t ni = 0;
+    for (int i = 0; i < nf; i++) {
+        bool keep = i == f_code || i == f_val;
+        for (size_t k = 0; k < npool && !keep; k++)
+            keep = i == f_pool[k];
+        if (!keep)
+            ignored[ni++] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+    }
+    ignored[ni++] = "OGR_GEOMETRY";
+    OGR_L_SetIgnoredFields(l, ignored);
+    d->npool = npool;
+    OGR_L_ResetReading(l);
+    OGRFeatureH f;
+    size_t i = 0;
+    while (st == WS_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        ws_map_region *r = i < d->n ? &d->regions[i] : NULL;
+        if (!r || !r->code ||
+            strcmp(r->code, OGR_F_GetFieldAsString(f, f_code)) != 0)
+            st = ws__error(rd->ctx, WS_ERR_IO,
+                           "%s: layer '%s' changed while it was mapped",
+                           rd->path, layer);
+        else
+            st = row_values(rd->ctx, f, r, f_val, f_pool, npool);
+        OGR_F_Destroy(f);
+        i++;
+    }
+    if (st == WS_OK && i != d->n)
+        st = ws__error(rd->ctx, WS_ERR_IO,
+                       "%s: layer '%s' changed while it was mapped", rd->path,
+                       layer);
+    OGR_L_SetIgnoredFields(l, NULL);
+    ws__free(rd->ctx, ignored);
+    return st;
+}
+
+static ws_status reread_column(ws_ctx *ctx, const ws_map_options *opt,
+                               ws_map_data *d) {
+    GDALAllRegister();
+    ws__gdal_begin(ctx);
+    reader rd = {ctx, opt, d, NULL, opt->gpkg_path};
+    static const char *const drivers[] = {"GPKG", NULL};
+    rd.ds = GDALOpenEx(opt->gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                       drivers, NULL, NULL);
+    ws_status st = rd.ds ? WS_OK
+                         : ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                                     "%s: not a GeoPackage (%s)",
+                                     opt->gpkg_path, ws__gdal_msg(ctx));
+    clear_column(d);
+    if (st == WS_OK)
+        st = read_values(&rd);
+    if (st == WS_OK && ws__gdal_msg(ctx)[0])
+        st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                       "%s: layer '%s': reading failed: %s", opt->gpkg_path,
+                       ws_level_layer_name(opt->level), ws__gdal_msg(ctx));
+    if (st == WS_OK)
+        st = read_reasons(&rd);
+    if (st == WS_OK)
+        st = read_indicator(&rd);
+    if (rd.ds)
+        GDALClose(rd.ds);
+    ws__gdal_end(ctx);
+    return st;
+}
+
+void ws__map_data_uncache(ws_ctx *ctx) {
+    if (ctx->cache && ctx->cache_free)
+        ctx->cache_free(ctx, ctx->cache);
+    ctx->cache = NULL;
+    ctx->cache_free = NULL;
+}
+
+ws_status ws__map_data_cached(ws_ctx *ctx, const ws_map_options *opt,
+                              ws_map_data **out) {
+    *out = NULL;
+    char *key = cache_key(ctx, opt);
+    map_cache *c = ctx->cache_free == map_cache_free ? ctx->cache : NULL;
+    if (c && key && strcmp(c->key, key) == 0) {
+        ws__free(ctx, key);
+        ws_status st = reread_column(ctx, opt, &c->d);
+        if (st != WS_OK) {
+            ws__map_data_uncache(ctx);
+            return st;
+        }
+        *out = &c->d;
+        return WS_OK;
+    }
+    ws__map_data_uncache(ctx);
+    c = ws__calloc(ctx, 1, sizeof *c);
+    ws_status st = c ? ws__map_data_read(ctx, opt, &c->d) : WS_ERR_NOMEM;
+    if (st != WS_OK || !key) {
+        if (c && st == WS_OK)
+            ws__map_data_free(&c->d);
+        ws__free(ctx, c);
+        ws__free(ctx, key);
+        return st != WS_OK ? st : ws__status_or(ctx, WS_ERR_NOMEM);
+    }
+    c->d.keep_dissolved = true;
+    c->key = key;
+    ctx->cache = c;
+    ctx->cache_free = map_cache_free;
+    *out = &c->d;
+    return WS_OK;
 }

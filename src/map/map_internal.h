@@ -159,10 +159,24 @@ typedef struct ws_map_data {
      * gemeentecode, or SIZE_MAX: the members of a wijk or gemeente without
      * a search over all regions */
     size_t *next_wijk, *next_gemeente;
+    /* cached data (ws__map_data_cached) keeps the dissolved outlines of
+     * ws_map_page.outline between maps */
+    bool keep_dissolved;
+    GEOSGeometry **dissolved[2];
 } ws_map_data;
 
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
                             ws_map_data *d);
+/* The data of a map for these options, kept in the context between maps:
+ * the regions with their geometry, metadata, voorzieningen and water are
+ * read once per GeoPackage (file identity, size and time), level and
+ * selection; for each map only the column (values, reasons, label) is
+ * read again, and the dissolved outlines are kept. Owned by the context
+ * (freed with it); valid until the next call. */
+ws_status ws__map_data_cached(ws_ctx *ctx, const ws_map_options *opt,
+                              ws_map_data **d);
+/* Forget the cached map data (after a failed map, nothing is kept). */
+void ws__map_data_uncache(ws_ctx *ctx);
 void ws__map_data_free(ws_map_data *d);
 const char *ws__map_meta(const ws_map_data *d, const char *key);
 
@@ -218,9 +232,9 @@ typedef struct ws_map_page {
     ws_box *symbols;
     size_t nsymbols, symbolcap;
     /* during ws__map_draw: per region, the union of the selected regions
-     * of the gemeente whose first selected region it is (drawn as the
-     * gemeente line, then reused for the gemeente's label), or NULL */
-    GEOSGeometry **gemeente_union;
+     * of the wijk [0] or gemeente [1] whose first selected region it is
+     * (drawn as its line, reused for its label), or NULL */
+    GEOSGeometry **outline[2];
 } ws_map_page;
 
 /* map_legend.c */
@@ -281,6 +295,11 @@ ws_status ws__map_footer(ws_map_page *p, double x, double y_bottom, double w,
  * they tile, which CBS buurten do, else GEOS's overlay union. NULL when
  * GEOS fails. */
 GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n);
+/* The union of the selected regions of the wijk (k 0) or gemeente (k 1) of
+ * region `first`, its first selected region; computed once per frame (or
+ * per cached map data) and owned by the page. NULL when GEOS fails (the
+ * error is recorded). */
+const GEOSGeometry *ws__map_outline(ws_map_page *p, int k, size_t first);
 /* Draw the frame: context, fills, boundaries, symbols, labels. */
 ws_status ws__map_draw(ws_map_page *p);
 

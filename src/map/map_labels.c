@@ -121,14 +121,11 @@ static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
         ws__free(p->ctx, parts);
         return WS_OK;
     }
-    const GEOSGeometry *drawn =
-        gemeente && r0->selected && p->gemeente_union
-            ? p->gemeente_union[first]
-            : NULL; /* the same regions, dissolved for the gemeente line */
-    if (drawn) {
+    if (r0->selected && p->outline[0]) { /* as drawn for the line */
         ws__free(p->ctx, parts);
-        *u = GEOSGeom_clone_r(h, drawn);
-        return *u ? WS_OK : WS_ERR_NOMEM;
+        const GEOSGeometry *o = ws__map_outline(p, gemeente ? 1 : 0, first);
+        *u = o ? GEOSGeom_clone_r(h, o) : NULL;
+        return *u ? WS_OK : ws__status_or(p->ctx, WS_ERR_NOMEM);
     }
     for (size_t k = 0; k < n; k++)
         if (!(parts[k] = GEOSGeom_clone_r(h, parts[k]))) {

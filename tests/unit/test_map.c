@@ -1031,6 +1031,100 @@ static void numbers(void **state) {
 }
 
 /* A project's maps: paths, theme columns, errors at file:line:column. */
+/* --- maps on one context ---------------------------------------------- */
+
+static void same_recording(const recorded *a, const recorded *b) {
+    assert_int_equal(a->rec->n, b->rec->n);
+    assert_int_equal(a->rec->pages, b->rec->pages);
+    for (size_t i = 0; i < a->rec->n; i++) {
+        const ws_rec *x = &a->rec->items[i], *y = &b->rec->items[i];
+        assert_int_equal(x->kind, y->kind);
+        assert_int_equal(x->npoints, y->npoints);
+        assert_int_equal(x->closed, y->closed);
+        assert_true(x->bx == y->bx && x->by == y->by && x->bw == y->bw &&
+                    x->bh == y->bh);
+        assert_int_equal(!x->text, !y->text);
+        if (x->text)
+            assert_string_equal(x->text, y->text);
+        assert_int_equal(!x->code, !y->code);
+        if (x->code)
+            assert_string_equal(x->code, y->code);
+        assert_int_equal(x->note, y->note);
+        for (int k = 0; k < 4; k++)
+            assert_true(x->v[k] == y->v[k] ||
+                        (isnan(x->v[k]) && isnan(y->v[k])));
+        assert_true(x->paint.fill == y->paint.fill &&
+                    x->paint.stroke == y->paint.stroke &&
+                    x->paint.stroke_width == y->paint.stroke_width &&
+                    x->paint.fill_color.r == y->paint.fill_color.r &&
+                    x->paint.fill_color.g == y->paint.fill_color.g &&
+                    x->paint.fill_color.b == y->paint.fill_color.b);
+    }
+}
+
+/* Draw o on a context of its own and compare with `a`. */
+static void same_as_fresh(fixture *fx, const ws_map_options *o,
+                          const recorded *a) {
+    fixture fresh = *fx;
+    fresh.ctx = NULL;
+    assert_int_equal(ws_ctx_new(NULL, &fresh.ctx), WS_OK);
+    recorded b;
+    assert_int_equal(record(&fresh, o, NULL, &b), WS_OK);
+    same_recording(a, &b);
+    record_free(&fresh, &b);
+    ws_ctx_free(fresh.ctx);
+}
+
+/* Maps drawn one after another on one context reuse the regions, their
+ * geometry and the dissolved outlines (ws__map_data_cached); each map must
+ * be exactly what a fresh context draws: other columns, pooled classes,
+ * another selection, the first column again. A GeoPackage changed in between
+ * is read anew (a buurt deleted: one region fewer). */
+static void maps_on_one_context_reuse_data(void **state) {
+    fixture *fx = *state;
+    static const char *const pool[] = {"score_gezond", "score_inclusief"};
+    static const char *const gm[] = {"GM0114"};
+    const char *cols[] = {"score_gezond", "afstand_huisarts_gemiddeld",
+                          "score_inclusief", "woningen", "score_gezond"};
+    for (size_t i = 0; i < 5; i++) {
+        ws_map_options o;
+        options(fx, &o, cols[i]);
+        if (i == 2) {
+            o.pool_columns = pool;
+            o.n_pool_columns = 2;
+        }
+        if (i == 3) { /* another selection: the data is read anew */
+            o.gemeenten = gm;
+            o.n_gemeenten = 1;
+        }
+        recorded a;
+        assert_int_equal(record(fx, &o, NULL, &a), WS_OK);
+        same_as_fresh(fx, &o, &a);
+        record_free(fx, &a);
+    }
+    ws_map_options o;
+    options(fx, &o, "score_gezond");
+    recorded a;
+    assert_int_equal(record(fx, &o, NULL, &a), WS_OK);
+    size_t before = a.info.regions + a.info.missing;
+    record_free(fx, &a);
+    sleep(1); /* a new modification time even on coarse clocks */
+    GDALDatasetH ds =
+        GDALOpenEx(fx->gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "buurten");
+    OGR_L_ResetReading(l);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    assert_non_null(f);
+    assert_int_equal(OGR_L_DeleteFeature(l, OGR_F_GetFID(f)), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    assert_int_equal(record(fx, &o, NULL, &a), WS_OK);
+    assert_int_equal(a.info.regions + a.info.missing, before - 1);
+    same_as_fresh(fx, &o, &a);
+    record_free(fx, &a);
+}
+
 static void project_maps(void **state) {
     fixture *fx = *state;
     const char *yaml = "wijkscan: 1\n"
@@ -1095,6 +1189,8 @@ static void project_maps(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(maps_on_one_context_reuse_data, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(legend_lists_classes_with_counts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(ties_merge_and_empty_classes_stay,

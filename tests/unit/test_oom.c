@@ -171,7 +171,9 @@ static void every_map_allocation_can_fail(void **state) {
             fail_msg("map allocation %ld failed: got %s (%s), expected "
                      "WS_ERR_NOMEM",
                      n, ws_status_name(st), ws_ctx_errmsg(ctx));
-        if (fa.live != base)
+        /* a finished map keeps its data in the context for the next
+         * one (freed with it, checked below); a failed one keeps nothing */
+        if (st != WS_OK && fa.live != base)
             fail_msg("map allocation %ld failed: %ld blocks leaked", n,
                      fa.live - base);
         ws_ctx_free(ctx);
