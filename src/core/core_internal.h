@@ -103,6 +103,17 @@ const char *ws__sb_str(ws_strbuf *sb);
 char *ws__sb_take(ws_strbuf *sb);
 void ws__sb_free(ws_strbuf *sb);
 
+/* A 64-bit mix (the MurmurHash3 finaliser): well-spread hash bits from
+ * keys that differ in a few bits. */
+static inline uint64_t ws__mix64(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
 /* --- hash index: string or 64-bit key -> size_t value (open addressing) --- */
 typedef struct ws_hash {
     ws_ctx *ctx;

@@ -15,12 +15,8 @@ static uint64_t hash_str(const char *s) {
 }
 
 static uint64_t hash_u64(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x ? x : 1;
+    x = ws__mix64(x);
+    return x ? x : 1; /* 0 marks an empty slot */
 }
 
 static ws_status hash_alloc(ws_hash *h, size_t cap) {

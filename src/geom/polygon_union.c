@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../core/core_internal.h"
 #include "geom_internal.h"
 
 /* --- working memory ------------------------------------------------------ */
@@ -110,15 +111,6 @@ static bool scratch_carve(scratch *w, void *mem, size_t bytes, size_t parts,
 /* --- the coverage union ----------------------------------------------------
  */
 
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint64_t bits(double d) {
     uint64_t u;
     if (d == 0)
@@ -128,7 +120,7 @@ static uint64_t bits(double d) {
 }
 
 static uint64_t hash_point(double x, double y) {
-    return mix64(bits(x) ^ mix64(bits(y) + 0x9e3779b97f4a7c15ULL));
+    return ws__mix64(bits(x) ^ ws__mix64(bits(y) + 0x9e3779b97f4a7c15ULL));
 }
 
 static bool before(double ax, double ay, double bx, double by) {
@@ -197,8 +189,8 @@ static void cancel_shared(scratch *w, size_t n) {
     memset(w->slot, 0, w->cap * sizeof *w->slot);
     for (size_t i = 0; i < n; i++) {
         const seg *s = &w->s[i];
-        size_t k = (size_t)mix64(hash_point(s->ax, s->ay) ^
-                                 (hash_point(s->bx, s->by) << 1)) &
+        size_t k = (size_t)ws__mix64(hash_point(s->ax, s->ay) ^
+                                     (hash_point(s->bx, s->by) << 1)) &
                    mask;
         w->flag[i] = 0;
         for (;; k = (k + 1) & mask) {

@@ -575,6 +575,40 @@ static ws_status link_groups(ws_map_data *d, bool gemeente, size_t **out) {
     return WS_OK;
 }
 
+/* Open the GeoPackage; GDAL's messages are collected until reader_close. */
+static ws_status reader_open(ws_ctx *ctx, const ws_map_options *opt,
+                             ws_map_data *d, reader *rd) {
+    GDALAllRegister();
+    ws__gdal_begin(ctx);
+    *rd = (reader){ctx, opt, d, NULL, opt->gpkg_path};
+    static const char *const drivers[] = {"GPKG", NULL};
+    rd->ds = GDALOpenEx(opt->gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                        drivers, NULL, NULL);
+    if (rd->ds)
+        return WS_OK;
+    return ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                     "%s: not a GeoPackage (%s)", opt->gpkg_path,
+                     ws__gdal_msg(ctx)[0] ? ws__gdal_msg(ctx)
+                                          : "GDAL gave no reason");
+}
+
+static void reader_close(reader *rd) {
+    if (rd->ds)
+        GDALClose(rd->ds);
+    ws__gdal_end(rd->ctx);
+}
+
+/* A GDAL error while reading the regions (a corrupt file) is an error,
+ * never a silently emptier map. */
+static ws_status reading_failed(reader *rd) {
+    if (!ws__gdal_msg(rd->ctx)[0])
+        return WS_OK;
+    return ws__error(rd->ctx, WS_ERR_FORMAT_NOT_SPATIAL,
+                     "%s: layer '%s': reading failed: %s", rd->path,
+                     ws_level_layer_name(rd->opt->level),
+                     ws__gdal_msg(rd->ctx));
+}
+
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
                             ws_map_data *d) {
     memset(d, 0, sizeof *d);
@@ -584,26 +618,12 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
     if (stat(opt->gpkg_path, &sb) != 0)
         return ws__error(ctx, WS_ERR_IO_NOT_FOUND, "%s: cannot open: %s",
                          opt->gpkg_path, "no such file");
-    GDALAllRegister();
-    ws__gdal_begin(ctx);
-    reader rd = {ctx, opt, d, NULL, opt->gpkg_path};
-    static const char *const drivers[] = {"GPKG", NULL};
-    rd.ds = GDALOpenEx(opt->gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                       drivers, NULL, NULL);
-    ws_status st = WS_OK;
-    if (!rd.ds)
-        st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
-                       "%s: not a GeoPackage (%s)", opt->gpkg_path,
-                       ws__gdal_msg(ctx)[0] ? ws__gdal_msg(ctx)
-                                            : "GDAL gave no reason");
+    reader rd;
+    ws_status st = reader_open(ctx, opt, d, &rd);
     if (st == WS_OK)
         st = read_regions(&rd);
-    /* a GDAL error while reading (a corrupt file) is an error, never a
-     * silently emptier map */
-    if (st == WS_OK && ws__gdal_msg(ctx)[0])
-        st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
-                       "%s: layer '%s': reading failed: %s", opt->gpkg_path,
-                       ws_level_layer_name(opt->level), ws__gdal_msg(ctx));
+    if (st == WS_OK)
+        st = reading_failed(&rd);
     if (st == WS_OK)
         st = check_codes(&rd, opt->gemeenten, opt->n_gemeenten, "gemeente");
     if (st == WS_OK)
@@ -623,9 +643,7 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
         st = link_groups(d, false, &d->next_wijk);
     if (st == WS_OK)
         st = link_groups(d, true, &d->next_gemeente);
-    if (rd.ds)
-        GDALClose(rd.ds);
-    ws__gdal_end(ctx);
+    reader_close(&rd);
     if (st != WS_OK)
         ws__map_data_free(d);
     return st;
@@ -805,30 +823,18 @@ static ws_status read_values(reader *rd) {
 
 static ws_status reread_column(ws_ctx *ctx, const ws_map_options *opt,
                                ws_map_data *d) {
-    GDALAllRegister();
-    ws__gdal_begin(ctx);
-    reader rd = {ctx, opt, d, NULL, opt->gpkg_path};
-    static const char *const drivers[] = {"GPKG", NULL};
-    rd.ds = GDALOpenEx(opt->gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                       drivers, NULL, NULL);
-    ws_status st = rd.ds ? WS_OK
-                         : ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
-                                     "%s: not a GeoPackage (%s)",
-                                     opt->gpkg_path, ws__gdal_msg(ctx));
+    reader rd;
+    ws_status st = reader_open(ctx, opt, d, &rd);
     clear_column(d);
     if (st == WS_OK)
         st = read_values(&rd);
-    if (st == WS_OK && ws__gdal_msg(ctx)[0])
-        st = ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
-                       "%s: layer '%s': reading failed: %s", opt->gpkg_path,
-                       ws_level_layer_name(opt->level), ws__gdal_msg(ctx));
+    if (st == WS_OK)
+        st = reading_failed(&rd);
     if (st == WS_OK)
         st = read_reasons(&rd);
     if (st == WS_OK)
         st = read_indicator(&rd);
-    if (rd.ds)
-        GDALClose(rd.ds);
-    ws__gdal_end(ctx);
+    reader_close(&rd);
     return st;
 }
 
