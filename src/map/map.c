@@ -116,6 +116,10 @@ typedef struct path_buf {
     size_t nxy, capxy; /* doubles */
     size_t *rings;
     size_t nrings, caprings;
+    bool *keep; /* simplification of one ring */
+    size_t capkeep;
+    size_t *stack;
+    size_t capstack;
 } path_buf;
 
 static void pb_reset(path_buf *b) {
@@ -126,6 +130,8 @@ static void pb_reset(path_buf *b) {
 static void pb_free(path_buf *b) {
     ws__free(b->ctx, b->xy);
     ws__free(b->ctx, b->rings);
+    ws__free(b->ctx, b->keep);
+    ws__free(b->ctx, b->stack);
 }
 
 /* Squared distance of (px, py) from the line through a and b (from a when
@@ -139,13 +145,45 @@ static double off_line2(double ax, double ay, double bx, double by, double px,
     return c * c / l2;
 }
 
-/* Append one ring in page coordinates, simplified for the page: a point is
- * dropped when it lies within 0.1 pt (0.035 mm, a tenth of a pixel at 72
- * dpi) of the line from the last kept point to the next one, or within
- * 0.15 pt of the last kept point. Detailed boundaries (a vertex every few
+/* Douglas–Peucker on the points xy[0..n) (page coordinates, pairs): keep[]
+ * marks the points that stay, every dropped point within sqrt(tol2) of the
+ * kept polyline. The first and last always stay; for a closed ring (first
+ * = last) the farthest point from them splits it. Iterative, with the
+ * spans to do on `stack` (2 × n entries). */
+static void douglas_peucker(const double *xy, size_t n, double tol2, bool *keep,
+                            size_t *stack) {
+    memset(keep, 0, n * sizeof *keep);
+    keep[0] = keep[n - 1] = true;
+    size_t top = 0;
+    stack[top++] = 0;
+    stack[top++] = n - 1;
+    while (top) {
+        size_t e = stack[--top], a = stack[--top];
+        double best = -1;
+        size_t at = 0;
+        for (size_t i = a + 1; i < e; i++) {
+            double d = off_line2(xy[2 * a], xy[2 * a + 1], xy[2 * e],
+                                 xy[2 * e + 1], xy[2 * i], xy[2 * i + 1]);
+            if (d > best)
+                best = d, at = i;
+        }
+        if (best > tol2) {
+            keep[at] = true;
+            stack[top++] = a;
+            stack[top++] = at;
+            stack[top++] = at;
+            stack[top++] = e;
+        }
+    }
+}
+
+/* Append one ring in page coordinates, simplified for the page: points
+ * closer than 0.15 pt to the last kept one are dropped, then Douglas–
+ * Peucker drops those within 0.1 pt (0.035 mm, a tenth of a pixel at 72
+ * dpi) of the simplified line. Detailed boundaries (a vertex every few
  * metres) shrink to what the eye can see, which is most of the cost of
- * filling, stroking and writing a national map; the shape does not move
- * by more than the tolerance. */
+ * filling, stroking and writing a national map; no point moves by more
+ * than the tolerance. */
 static ws_status pb_ring(path_buf *b, const ws_map_view *v,
                          const GEOSCoordSequence *seq, bool closed) {
     unsigned int n = 0;
@@ -154,11 +192,13 @@ static ws_status pb_ring(path_buf *b, const ws_map_view *v,
     if (ws__reserve(b->ctx, (void **)&b->xy, &b->capxy, b->nxy + 2 * n,
                     sizeof *b->xy) != WS_OK ||
         ws__reserve(b->ctx, (void **)&b->rings, &b->caprings, b->nrings + 1,
-                    sizeof *b->rings) != WS_OK)
+                    sizeof *b->rings) != WS_OK ||
+        ws__reserve(b->ctx, (void **)&b->keep, &b->capkeep, n,
+                    sizeof *b->keep) != WS_OK ||
+        ws__reserve(b->ctx, (void **)&b->stack, &b->capstack, 2 * (size_t)n,
+                    sizeof *b->stack) != WS_OK)
         return WS_ERR_NOMEM;
     size_t start = b->nxy, kept = 0;
-    double px = 0, py = 0; /* the point under consideration */
-    bool pending = false;
     for (unsigned int i = 0; i < n; i++) {
         double X, Y, x, y;
         GEOSCoordSeq_getXY_r(b->ctx->geos, seq, i, &X, &Y);
@@ -167,29 +207,26 @@ static ws_status pb_ring(path_buf *b, const ws_map_view *v,
         x = round(x * 100) / 100;
         y = round(y * 100) / 100;
         if (kept > 0 && i + 1 < n) {
-            double lx = b->xy[b->nxy - 2], ly = b->xy[b->nxy - 1];
-            double dx = x - lx, dy = y - ly;
+            double dx = x - b->xy[b->nxy - 2], dy = y - b->xy[b->nxy - 1];
             if (dx * dx + dy * dy < 0.0225)
                 continue;
-            /* keep the pending point only if it is off the line from the
-             * last kept point to this one */
-            if (pending && off_line2(lx, ly, x, y, px, py) >= 0.01) {
-                b->xy[b->nxy++] = px;
-                b->xy[b->nxy++] = py;
-                kept++;
-            }
-            px = x, py = y, pending = true;
-            continue;
-        }
-        if (pending) { /* the last point: the pending one stays */
-            b->xy[b->nxy++] = px;
-            b->xy[b->nxy++] = py;
-            kept++;
-            pending = false;
         }
         b->xy[b->nxy++] = x;
         b->xy[b->nxy++] = y;
         kept++;
+    }
+    if (kept > 2) {
+        double *xy = b->xy + start;
+        douglas_peucker(xy, kept, 0.01, b->keep, b->stack);
+        size_t out = 0;
+        for (size_t i = 0; i < kept; i++)
+            if (b->keep[i]) {
+                xy[2 * out] = xy[2 * i];
+                xy[2 * out + 1] = xy[2 * i + 1];
+                out++;
+            }
+        kept = out;
+        b->nxy = start + 2 * kept;
     }
     if (closed && kept < 3) {
         b->nxy = start;
@@ -1011,7 +1048,7 @@ static ws_status draw_frame(ws_map_page *p) {
     const ws_map_style *st = p->st;
     ws_map_data *d = p->d;
     ws_renderer *r = p->r;
-    path_buf b = {p->ctx, NULL, 0, 0, NULL, 0, 0};
+    path_buf b = {.ctx = p->ctx};
     ws_paint bg;
     memset(&bg, 0, sizeof bg);
     bg.fill = true;

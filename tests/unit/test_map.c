@@ -1031,6 +1031,41 @@ static void numbers(void **state) {
 }
 
 /* A project's maps: paths, theme columns, errors at file:line:column. */
+/* REGRESSION (was a bug): the page simplification kept a point only when
+ * it was off the line from the last kept point to the very next one; with
+ * vertices much closer together than 0.15 pt (a detailed boundary on a
+ * national map) no point was ever kept, every ring collapsed and the map
+ * showed no fills. Here the buurt squares get a vertex every 0.1 % of
+ * their side and are drawn 400 × 300 px: the pixel at each buurt's
+ * point-on-surface must still have its class colour. */
+static void dense_boundaries_keep_their_fills(void **state) {
+    fixture *fx = *state;
+    GDALDatasetH ds =
+        GDALOpenEx(fx->gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "buurten");
+    OGR_L_ResetReading(l);
+    OGRFeatureH f;
+    size_t dense = 0;
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        OGRGeometryH g = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGREnvelope e;
+        OGR_G_GetEnvelope(g, &e);
+        OGR_G_Segmentize(g, (e.MaxX - e.MinX) / 1000);
+        dense += OGR_G_GetGeometryType(g) != wkbNone;
+        assert_int_equal(OGR_F_SetGeometryDirectly(f, g), OGRERR_NONE);
+        assert_int_equal(OGR_L_SetFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    assert_int_equal(dense, NB);
+    ws_map_options o;
+    options(fx, &o, "afstand_huisarts_gemiddeld");
+    o.width_px = 400;
+    o.height_px = 300;
+    assert_int_equal(check_pixels(fx, &o, path_in(fx, "dense.png")), NB);
+}
+
 /* --- maps on one context ---------------------------------------------- */
 
 static void same_recording(const recorded *a, const recorded *b) {
@@ -1191,6 +1226,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(maps_on_one_context_reuse_data, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(dense_boundaries_keep_their_fills,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(legend_lists_classes_with_counts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(ties_merge_and_empty_classes_stay,
