@@ -322,8 +322,7 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
         rc = cli_run_maps(ctx, proj, a->quiet);
         ws_map_release_fonts();
         if (a->timings) /* after the pipeline's total: maps are not a stage */
-            fprintf(stderr, "timing: %-10s %8.3f s\n", "maps",
-                    cli_now() - t0);
+            fprintf(stderr, "timing: %-10s %8.3f s\n", "maps", cli_now() - t0);
     }
     ws_project_free(proj);
     return rc;
