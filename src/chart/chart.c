@@ -34,37 +34,24 @@ static ws_font font(const ws_chart_style *cs, double scale, int weight,
 
 static ws_status line(ws_renderer *r, double x0, double y0, double x1,
                       double y1, ws_rgba c, double w, bool dashed) {
-    double xy[4] = {x0, y0, x1, y1};
-    size_t two = 2;
-    ws_path p = {xy, &two, 1, false};
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.stroke = true;
-    pt.stroke_color = c;
-    pt.stroke_width = w;
+    ws_paint pt = ws__paint_stroke(c, w);
     if (dashed) {
         pt.dash[0] = 2.5;
         pt.dash[1] = 1.8;
         pt.ndash = 2;
     }
-    return r->path(r, &p, &pt);
+    return ws__render_line(r, x0, y0, x1, y1, &pt);
 }
 
 static ws_status rect(ws_renderer *r, double x, double y, double w, double h,
                       ws_rgba fill, const ws_rgba *outline) {
-    double xy[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
-    size_t four = 4;
-    ws_path p = {xy, &four, 1, true};
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.fill = true;
-    pt.fill_color = fill;
+    ws_paint pt = ws__paint_fill(fill);
     if (outline) {
         pt.stroke = true;
         pt.stroke_color = *outline;
         pt.stroke_width = 0.4;
     }
-    return r->path(r, &p, &pt);
+    return ws__render_rect(r, x, y, w, h, &pt);
 }
 
 static ws_status dot(ws_renderer *r, double x, double y, double rad,

@@ -855,48 +855,53 @@ static ws_status stroke_outlines(ws_map_page *p, path_buf *b, int k,
 /* level -1: the mapped regions; 1 wijken, 2 gemeenten. Sets paint->stroke
  * false when the boundary is not drawn at this scale. */
 static ws_status boundary_paint(ws_map_page *p, int level, ws_paint *paint) {
-    GEOSContextHandle_t h = p->ctx->geos;
     ws_map_data *d = p->d;
-    double *areas = ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *areas);
-    bool *seen = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *seen);
-    if (!areas || !seen) {
-        ws__free(p->ctx, areas);
-        ws__free(p->ctx, seen);
-        return WS_ERR_NOMEM;
-    }
-    const size_t *next = level == 1   ? d->next_wijk
-                         : level == 2 ? d->next_gemeente
-                                      : NULL;
-    size_t na = 0, groups = 0;
-    double total = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        const ws_map_region *r = &d->regions[i];
-        double a;
-        if (!r->selected || !r->geom || !GEOSArea_r(h, r->geom, &a))
-            continue;
-        areas[na++] = a;
-        total += a;
-        if (next && !seen[i]) { /* the first selected member of a group */
-            groups++;
+    double typical = p->median_area;
+    if (level > 0) {
+        bool *seen = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *seen);
+        if (!seen)
+            return WS_ERR_NOMEM;
+        const size_t *next = level == 1 ? d->next_wijk : d->next_gemeente;
+        size_t groups = 0;
+        for (size_t i = 0; i < d->n; i++) {
+            if (!d->regions[i].selected || !d->regions[i].geom || seen[i])
+                continue;
+            groups++; /* the first selected member of a group */
             for (size_t j = i; j != SIZE_MAX; j = next[j])
                 seen[j] = true;
         }
+        ws__free(p->ctx, seen);
+        typical = groups ? p->total_area / (double)groups : 0;
     }
-    double typical = 0;
-    if (!next && na) {
-        qsort(areas, na, sizeof *areas, cmp_area);
-        typical = areas[na / 2];
-    } else if (groups) {
-        typical = total / (double)groups;
-    }
-    ws__free(p->ctx, areas);
-    ws__free(p->ctx, seen);
     double side = sqrt(typical) * p->v.s; /* pt */
     if (side < OUTLINE_MIN_SIDE)
         paint->stroke = false;
     else
         paint->stroke_width =
             fmin(paint->stroke_width, side / OUTLINE_WIDTH_RATIO);
+    return WS_OK;
+}
+
+/* The median and the total area (m²) of the selected regions. */
+static ws_status frame_areas(ws_map_page *p) {
+    ws_map_data *d = p->d;
+    double *areas = ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *areas);
+    if (!areas)
+        return WS_ERR_NOMEM;
+    size_t na = 0;
+    p->total_area = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const ws_map_region *r = &d->regions[i];
+        if (r->selected && r->geom &&
+            GEOSArea_r(p->ctx->geos, r->geom, &areas[na]))
+            p->total_area += areas[na++];
+    }
+    p->median_area = 0;
+    if (na) {
+        qsort(areas, na, sizeof *areas, cmp_area);
+        p->median_area = areas[na / 2];
+    }
+    ws__free(p->ctx, areas);
     return WS_OK;
 }
 
@@ -1031,7 +1036,10 @@ ws_status ws__map_draw(ws_map_page *p) {
                             ? *keep
                             : ws__calloc(p->ctx, n, sizeof *p->outline[k]);
     }
-    ws_status s = p->outline[0] && p->outline[1] ? draw_frame(p) : WS_ERR_NOMEM;
+    ws_status s =
+        p->outline[0] && p->outline[1] ? frame_areas(p) : WS_ERR_NOMEM;
+    if (s == WS_OK)
+        s = draw_frame(p);
     for (int k = 0; k < 2; k++) {
         if (!d->keep_dissolved && p->outline[k]) {
             for (size_t i = 0; i < d->n; i++)

@@ -36,17 +36,11 @@ static void length_text(double m, bool km, char *buf, size_t size, bool unit) {
 
 static ws_status rect(ws_map_page *p, double x, double y, double w, double h,
                       ws_rgba fill, ws_rgba stroke) {
-    double xy[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
-    size_t four = 4;
-    ws_path path = {xy, &four, 1, true};
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.fill = true;
-    pt.fill_color = fill;
+    ws_paint pt = ws__paint_fill(fill);
     pt.stroke = true;
     pt.stroke_color = stroke;
     pt.stroke_width = 0.4;
-    return p->r->path(p->r, &path, &pt);
+    return ws__render_rect(p->r, x, y, w, h, &pt);
 }
 
 ws_status ws__map_scalebar(ws_map_page *p, double x, double y_bottom,

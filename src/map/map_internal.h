@@ -235,6 +235,9 @@ typedef struct ws_map_page {
      * of the wijk [0] or gemeente [1] whose first selected region it is
      * (drawn as its line, reused for its label), or NULL */
     GEOSGeometry **outline[2];
+    /* during ws__map_draw: median and total area (m²) of the selected
+     * regions, for scale-dependent boundaries and the label level */
+    double median_area, total_area;
 } ws_map_page;
 
 /* map_legend.c */

@@ -139,11 +139,6 @@ static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
     return *u ? WS_OK : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
 }
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static ws_status collect(labeler *lb) {
     ws_map_page *p = lb->p;
     const ws_map_style *st = p->st;
@@ -162,20 +157,7 @@ static ws_status collect(labeler *lb) {
     if (want == WS_LABELS_AUTO && lv == WS_LEVEL_BUURT) {
         /* buurt names when a typical buurt has room for one, else the
          * names of the wijken */
-        double *areas = ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *areas);
-        size_t na = 0;
-        if (!areas)
-            return WS_ERR_NOMEM;
-        for (size_t i = 0; i < d->n; i++)
-            if (d->regions[i].selected && d->regions[i].geom &&
-                GEOSArea_r(h, d->regions[i].geom, &areas[na]))
-                na++;
-        double med = 0;
-        if (na) {
-            qsort(areas, na, sizeof *areas, cmp_double);
-            med = areas[na / 2] * p->v.s * p->v.s; /* pt² */
-        }
-        ws__free(p->ctx, areas);
+        double med = p->median_area * p->v.s * p->v.s; /* pt² */
         double em = st->label_font.size;
         if (med < 60 * em * em)
             label_lv = WS_LEVEL_WIJK;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "../core/core_internal.h"
 
@@ -133,6 +134,44 @@ struct ws_renderer {
     ws_status (*finish)(ws_renderer *r);
     void (*destroy)(ws_renderer *r);
 };
+
+/* --- simple shapes, for the composers (map furniture, charts, report) --- */
+static inline ws_paint ws__paint_fill(ws_rgba fill) {
+    ws_paint p;
+    memset(&p, 0, sizeof p);
+    p.fill = true;
+    p.fill_color = fill;
+    return p;
+}
+
+static inline ws_paint ws__paint_stroke(ws_rgba color, double width) {
+    ws_paint p;
+    memset(&p, 0, sizeof p);
+    p.stroke = true;
+    p.stroke_color = color;
+    p.stroke_width = width;
+    return p;
+}
+
+/* A straight line from (x0, y0) to (x1, y1). */
+static inline ws_status ws__render_line(ws_renderer *r, double x0, double y0,
+                                        double x1, double y1,
+                                        const ws_paint *pt) {
+    double xy[4] = {x0, y0, x1, y1};
+    size_t two = 2;
+    ws_path p = {xy, &two, 1, false};
+    return r->path(r, &p, pt);
+}
+
+/* An axis-parallel rectangle with its top-left corner at (x, y). */
+static inline ws_status ws__render_rect(ws_renderer *r, double x, double y,
+                                        double w, double h,
+                                        const ws_paint *pt) {
+    double xy[8] = {x, y, x + w, y, x + w, y + h, x, y + h};
+    size_t four = 4;
+    ws_path p = {xy, &four, 1, true};
+    return r->path(r, &p, pt);
+}
 
 /* --- Cairo backend -------------------------------------------------------- */
 typedef enum ws_render_format {

@@ -381,19 +381,12 @@ static ws_status contents(rep *R) {
         if (s == WS_OK) {
             double x0 = d->ml + indent + tb.w + 3, x1 = d->W - d->mr - pb.w - 3;
             double y = d->y + tb.baseline;
-            double xy[4] = {x0, y, x1, y};
-            size_t two = 2;
-            ws_path p = {xy, &two, 1, false};
-            ws_paint pt;
-            memset(&pt, 0, sizeof pt);
-            pt.stroke = true;
-            pt.stroke_color = (ws_rgba){0.6, 0.6, 0.6, 1};
-            pt.stroke_width = 0.6;
+            ws_paint pt = ws__paint_stroke((ws_rgba){0.6, 0.6, 0.6, 1}, 0.6);
             pt.dash[0] = 0.6;
             pt.dash[1] = 2.4;
             pt.ndash = 2;
             if (x1 > x0)
-                s = d->r->path(d->r, &p, &pt);
+                s = ws__render_line(d->r, x0, y, x1, y, &pt);
         }
         ws_note n;
         memset(&n, 0, sizeof n);

@@ -65,15 +65,9 @@ ws_status ws__doc_footer(ws_doc *d) {
     ws_font f = d->small;
     ws_box b;
     double y = d->H - d->mb + 8 * WS_MM;
-    double xy[4] = {d->ml, y - 3, d->W - d->mr, y - 3};
-    size_t two = 2;
-    ws_path p = {xy, &two, 1, false};
-    ws_paint rule;
-    memset(&rule, 0, sizeof rule);
-    rule.stroke = true;
-    rule.stroke_color = (ws_rgba){0.75, 0.75, 0.75, 1};
-    rule.stroke_width = 0.5;
-    ws_status s = d->r->path(d->r, &p, &rule);
+    ws_paint rule = ws__paint_stroke((ws_rgba){0.75, 0.75, 0.75, 1}, 0.5);
+    ws_status s =
+        ws__render_line(d->r, d->ml, y - 3, d->W - d->mr, y - 3, &rule);
     if (s == WS_OK)
         s = d->r->measure(d->r, num, &f, 0, &b);
     if (s == WS_OK)
@@ -167,15 +161,8 @@ static ws_status table_row(ws_doc *d, const ws_doc_table *t,
     }
     hh += 2 * pad;
     if (draw && shade && s == WS_OK) {
-        double xy[8] = {d->ml,     d->y,      d->ml + w, d->y,
-                        d->ml + w, d->y + hh, d->ml,     d->y + hh};
-        size_t four = 4;
-        ws_path p = {xy, &four, 1, true};
-        ws_paint pt;
-        memset(&pt, 0, sizeof pt);
-        pt.fill = true;
-        pt.fill_color = (ws_rgba){0.955, 0.95, 0.965, 1};
-        s = d->r->path(d->r, &p, &pt);
+        ws_paint pt = ws__paint_fill((ws_rgba){0.955, 0.95, 0.965, 1});
+        s = ws__render_rect(d->r, d->ml, d->y, w, hh, &pt);
     }
     for (size_t c = 0; draw && s == WS_OK && c < t->ncols; c++) {
         const char *txt = cells[c] ? cells[c] : "";
@@ -191,15 +178,8 @@ static ws_status table_row(ws_doc *d, const ws_doc_table *t,
 }
 
 static ws_status rule(ws_doc *d, double y, double width, double grey) {
-    double xy[4] = {d->ml, y, d->ml + ws__doc_width(d), y};
-    size_t two = 2;
-    ws_path p = {xy, &two, 1, false};
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.stroke = true;
-    pt.stroke_color = (ws_rgba){grey, grey, grey, 1};
-    pt.stroke_width = width;
-    return d->r->path(d->r, &p, &pt);
+    ws_paint pt = ws__paint_stroke((ws_rgba){grey, grey, grey, 1}, width);
+    return ws__render_line(d->r, d->ml, y, d->ml + ws__doc_width(d), y, &pt);
 }
 
 static ws_status table_header(ws_doc *d, const ws_doc_table *t) {
