@@ -121,13 +121,24 @@ ws_status ws__outfile_begin(ws_ctx *ctx, const ws_dataset *ds, const char *path,
                  (int)(strlen(base) - (size_t)suffix), base, ext ? ext : "");
     if (n < 0 || (size_t)n >= sizeof out->tmp)
         return ws__error(ctx, WS_ERR_IO_WRITE, "%s: path too long", path);
+    /* the file exists from mkstemps on: hold back the signals that remove
+     * partial outputs until its name is in the registry */
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
     int fd = mkstemps(out->tmp, suffix);
+    int err = errno;
+    if (fd >= 0)
+        out->slot = registry_add(out->tmp);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (fd < 0)
         return ws__error(ctx, WS_ERR_IO_WRITE,
                          "%s: cannot create a temporary file in '%s': %s", path,
-                         dir, strerror(errno));
+                         dir, strerror(err));
     close(fd);
-    out->slot = registry_add(out->tmp);
     /* GDAL creates the file itself; the name stays reserved meanwhile. */
     unlink(out->tmp);
     return WS_OK;
