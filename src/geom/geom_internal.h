@@ -1,6 +1,7 @@
 /* Geometry shared by the stages: the union of polygons that tile (wijken
  * and gemeenten from their buurten when loading, wijk and gemeente lines
- * and label areas when mapping). */
+ * and label areas when mapping), and their boundaries as a network (each
+ * shared edge once, for the map's lines). */
 #ifndef WS_GEOM_INTERNAL_H
 #define WS_GEOM_INTERNAL_H
 
@@ -31,5 +32,16 @@ size_t ws__union_scratch_bytes(size_t parts, size_t vertices);
 GEOSGeometry *ws__polygon_union(GEOSContextHandle_t h, const GEOSGeometry *coll,
                                 void *mem, size_t bytes, ws__union_kind kind,
                                 ws__union_kind *used);
+/* The boundary network of the polygons parts[0..n) (borrowed): every
+ * distinct segment once, joined into lines that end where other than two
+ * of them meet, as a MultiLineString. Where the polygons tile, a shared
+ * edge is drawn once instead of once per neighbour; edges that do not
+ * match vertex for vertex simply stay twice. `mem` as for
+ * ws__polygon_union (ws__union_scratch_bytes of n and the vertex count).
+ * NULL when the memory is too small, a part is not polygonal or GEOS
+ * fails. Thread-safe in the same way. */
+GEOSGeometry *ws__polygon_edges(GEOSContextHandle_t h,
+                                const GEOSGeometry *const *parts, size_t n,
+                                void *mem, size_t bytes);
 
 #endif /* WS_GEOM_INTERNAL_H */

@@ -13,6 +13,11 @@
  * same vertices; only the order of the parts and the first vertex and
  * direction of each ring may differ.
  *
+ * The same hash table, keeping every distinct segment once instead of
+ * cancelling pairs, gives the boundary network that a map strokes: a
+ * shared edge drawn once, so that a translucent line has one tone and a
+ * PDF holds each edge once.
+ *
  * Nothing here allocates through the context or records errors in it (the
  * caller hands in working memory), so it may run on any thread with a GEOS
  * handle of its own. */
@@ -161,30 +166,36 @@ static bool ring_segments(GEOSContextHandle_t h, const GEOSGeometry *ring,
     return true;
 }
 
-static bool extract_segments(GEOSContextHandle_t h, const GEOSGeometry *coll,
-                             scratch *w, size_t *n) {
-    *n = 0;
-    for (int i = 0; i < GEOSGetNumGeometries_r(h, coll); i++) {
-        const GEOSGeometry *part = GEOSGetGeometryN_r(h, coll, i);
-        if (!polygonal(h, part))
+/* The segments of every ring of one polygonal part. */
+static bool part_segments(GEOSContextHandle_t h, const GEOSGeometry *part,
+                          scratch *w, size_t *n) {
+    if (!polygonal(h, part))
+        return false;
+    for (int j = 0; j < GEOSGetNumGeometries_r(h, part); j++) {
+        const GEOSGeometry *poly = GEOSGetGeometryN_r(h, part, j);
+        int nh = GEOSGetNumInteriorRings_r(h, poly);
+        if (nh < 0 || !ring_segments(h, GEOSGetExteriorRing_r(h, poly), w, n))
             return false;
-        for (int j = 0; j < GEOSGetNumGeometries_r(h, part); j++) {
-            const GEOSGeometry *poly = GEOSGetGeometryN_r(h, part, j);
-            int nh = GEOSGetNumInteriorRings_r(h, poly);
-            if (nh < 0 ||
-                !ring_segments(h, GEOSGetExteriorRing_r(h, poly), w, n))
+        for (int r = 0; r < nh; r++)
+            if (!ring_segments(h, GEOSGetInteriorRingN_r(h, poly, r), w, n))
                 return false;
-            for (int r = 0; r < nh; r++)
-                if (!ring_segments(h, GEOSGetInteriorRingN_r(h, poly, r), w, n))
-                    return false;
-        }
     }
     return true;
 }
 
-/* A segment stays when it occurs an odd number of times (once, in a clean
- * coverage: on the outline); its first occurrence represents it. */
-static void cancel_shared(scratch *w, size_t n) {
+static bool extract_segments(GEOSContextHandle_t h, const GEOSGeometry *coll,
+                             scratch *w, size_t *n) {
+    *n = 0;
+    for (int i = 0; i < GEOSGetNumGeometries_r(h, coll); i++)
+        if (!part_segments(h, GEOSGetGeometryN_r(h, coll, i), w, n))
+            return false;
+    return true;
+}
+
+/* Union (dedupe false): a segment stays when it occurs an odd number of
+ * times (once, in a clean coverage: on the outline). Edges (dedupe true):
+ * every distinct segment stays. Its first occurrence represents it. */
+static void mark_segments(scratch *w, size_t n, bool dedupe) {
     size_t mask = w->cap - 1;
     memset(w->slot, 0, w->cap * sizeof *w->slot);
     for (size_t i = 0; i < n; i++) {
@@ -202,7 +213,8 @@ static void cancel_shared(scratch *w, size_t n) {
             const seg *t = &w->s[w->slot[k] - 1];
             if (t->ax == s->ax && t->ay == s->ay && t->bx == s->bx &&
                 t->by == s->by) {
-                w->flag[w->slot[k] - 1] ^= SEG_ODD;
+                if (!dedupe)
+                    w->flag[w->slot[k] - 1] ^= SEG_ODD;
                 break;
             }
         }
@@ -333,7 +345,7 @@ static GEOSGeometry *coverage_union(GEOSContextHandle_t h,
     size_t n;
     if (!extract_segments(h, coll, w, &n))
         return NULL;
-    cancel_shared(w, n);
+    mark_segments(w, n, false);
     size_t nv = build_vertices(w, n);
     long nl = join_lines(h, w, n, nv);
     if (nl < 0)
@@ -473,4 +485,32 @@ GEOSGeometry *ws__polygon_union(GEOSContextHandle_t h, const GEOSGeometry *coll,
             GEOSGeom_destroy_r(h, u);
     }
     return GEOSUnaryUnion_r(h, coll);
+}
+
+/* --- the edges of a tiling ----------------------------------------------- */
+
+GEOSGeometry *ws__polygon_edges(GEOSContextHandle_t h,
+                                const GEOSGeometry *const *parts, size_t n,
+                                void *mem, size_t bytes) {
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = GEOSGetNumCoordinates_r(h, parts[i]);
+        if (c < 0)
+            return NULL;
+        nv += (size_t)c;
+    }
+    scratch w;
+    if (!scratch_carve(&w, mem, bytes, n, nv))
+        return NULL;
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!part_segments(h, parts[i], &w, &ns))
+            return NULL;
+    mark_segments(&w, ns, true);
+    long nl = join_lines(h, &w, ns, build_vertices(&w, ns));
+    if (nl < 0)
+        return NULL;
+    /* the collection takes the lines over */
+    return GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING,
+                                       (GEOSGeometry **)w.lines, (unsigned)nl);
 }

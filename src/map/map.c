@@ -819,27 +819,73 @@ const GEOSGeometry *ws__map_outline(ws_map_page *p, int k, size_t first) {
     return u;
 }
 
-/* Stroke the outline of every wijk (k 0) or gemeente (k 1) of the selected
- * regions. */
-static ws_status stroke_outlines(ws_map_page *p, path_buf *b, int k,
-                                 const ws_paint *line) {
+/* The parts whose edges make the lines of level k: the selected regions
+ * (k 0), or the dissolved outline of every wijk (k 1) or gemeente (k 2)
+ * of them. Sets *np; the parts are borrowed. */
+static const GEOSGeometry **edge_parts(ws_map_page *p, int k, size_t *np) {
     ws_map_data *d = p->d;
-    const size_t *next = k ? d->next_gemeente : d->next_wijk;
-    bool *done = ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *done);
-    ws_status st = done ? WS_OK : WS_ERR_NOMEM;
-    for (size_t i = 0; st == WS_OK && i < d->n; i++) {
+    const GEOSGeometry **parts =
+        ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *parts);
+    bool *done = k ? ws__calloc(p->ctx, d->n ? d->n : 1, sizeof *done) : NULL;
+    *np = 0;
+    if (!parts || (k && !done)) {
+        ws__free(p->ctx, parts);
+        ws__free(p->ctx, done);
+        return NULL;
+    }
+    const size_t *next = k == 2 ? d->next_gemeente : d->next_wijk;
+    for (size_t i = 0; parts && i < d->n; i++) {
         const ws_map_region *r = &d->regions[i];
-        if (done[i] || !(k ? r->gemeentecode : r->wijkcode) || !r->geom ||
-            !r->selected)
+        if (!r->geom || !r->selected)
+            continue;
+        if (k == 0) {
+            parts[(*np)++] = r->geom;
+            continue;
+        }
+        if (done[i] || !(k == 2 ? r->gemeentecode : r->wijkcode))
             continue;
         for (size_t j = i; j != SIZE_MAX; j = next[j])
             done[j] = true;
-        const GEOSGeometry *u = ws__map_outline(p, k, i);
-        st = u ? draw_geom(p, b, u, line, false)
-               : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
+        const GEOSGeometry *u = ws__map_outline(p, k - 1, i);
+        if (!u) {
+            ws__free(p->ctx, parts);
+            parts = NULL;
+        } else {
+            parts[(*np)++] = u;
+        }
     }
     ws__free(p->ctx, done);
-    return st;
+    return parts;
+}
+
+/* The lines of level k (see ws_map_page.edges), made once. */
+static const GEOSGeometry *level_edges(ws_map_page *p, int k) {
+    if (p->edges[k])
+        return p->edges[k];
+    GEOSContextHandle_t h = p->ctx->geos;
+    size_t n = 0, nv = 0;
+    const GEOSGeometry **parts = edge_parts(p, k, &n);
+    if (!parts)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int c = GEOSGetNumCoordinates_r(h, parts[i]);
+        nv += c > 0 ? (size_t)c : 0;
+    }
+    size_t bytes = ws__union_scratch_bytes(n, nv);
+    void *mem = ws__malloc(p->ctx, bytes);
+    if (mem) {
+        p->edges[k] = ws__polygon_edges(h, parts, n, mem, bytes);
+        if (!p->edges[k])
+            ws__error(p->ctx, WS_ERR_GEOMETRY,
+                      "map: the boundaries of the %s failed: %s",
+                      k == 0   ? "regions"
+                      : k == 1 ? "wijken"
+                               : "gemeenten",
+                      p->ctx->geos_msg);
+    }
+    ws__free(p->ctx, mem);
+    ws__free(p->ctx, parts);
+    return p->edges[k];
 }
 
 /* Scale-dependent boundaries, as a cartographer sets them in QGIS: a
@@ -1036,10 +1082,17 @@ ws_status ws__map_draw(ws_map_page *p) {
                             ? *keep
                             : ws__calloc(p->ctx, n, sizeof *p->outline[k]);
     }
+    p->edges = d->keep_dissolved ? d->edges : p->frame_edges;
     ws_status s =
         p->outline[0] && p->outline[1] ? frame_areas(p) : WS_ERR_NOMEM;
     if (s == WS_OK)
         s = draw_frame(p);
+    for (int k = 0; k < 3; k++) {
+        if (p->frame_edges[k])
+            GEOSGeom_destroy_r(p->ctx->geos, p->frame_edges[k]);
+        p->frame_edges[k] = NULL;
+    }
+    p->edges = NULL;
     for (int k = 0; k < 2; k++) {
         if (!d->keep_dissolved && p->outline[k]) {
             for (size_t i = 0; i < d->n; i++)
@@ -1050,6 +1103,96 @@ ws_status ws__map_draw(ws_map_page *p) {
         p->outline[k] = NULL;
     }
     return s;
+}
+
+/* What is drawn over the fills: water, boundaries, symbols, labels. */
+static ws_status draw_overlay(ws_map_page *p, path_buf *b) {
+    const ws_map_style *st = p->st;
+    const ws_map_data *d = p->d;
+    ws_status s = WS_OK;
+    /* water */
+    for (size_t i = 0; s == WS_OK && i < d->nwater; i++)
+        s = draw_geom(p, b, d->water[i], &st->water, false);
+    /* boundaries: the mapped level, then dissolved wijken and gemeenten,
+     * each only at a scale where its regions are large enough, and each
+     * edge once (a line between two regions is not stroked twice) */
+    for (int k = 0; k <= 2 && s == WS_OK; k++) {
+        if (k > 0 && (int)d->level >= k)
+            continue; /* wijk lines on buurt maps, gemeente lines on both */
+        int style = k > 0 ? k : d->level < 3 ? (int)d->level : 2;
+        ws_paint line = st->line[style];
+        line.fill = false;
+        line.hatch = WS_HATCH_NONE;
+        if ((s = boundary_paint(p, k > 0 ? k : -1, &line)) != WS_OK ||
+            !line.stroke)
+            continue;
+        const GEOSGeometry *e = level_edges(p, k);
+        s = e ? draw_geom(p, b, e, &line, true)
+              : ws__status_or(p->ctx, WS_ERR_GEOMETRY);
+    }
+    if (s == WS_OK)
+        s = draw_points(p);
+    if (s == WS_OK)
+        s = ws__map_labels(p);
+    return s;
+}
+
+static void overlay_key(const ws_map_page *p, double key[10]) {
+    const ws_map_view *v = &p->v;
+    double k[10] = {v->fx,  v->fy,  v->fw,  v->fh, v->wx0,
+                    v->wy0, v->wx1, v->wy1, v->s,  (double)p->navoid};
+    memcpy(key, k, sizeof k);
+}
+
+static void overlay_forget(ws_map_page *p, ws_map_overlay *ov) {
+    if (ov->group)
+        p->r->group_free(p->r, ov->group);
+    ws__free(p->ctx, ov->cat_count);
+    memset(ov, 0, sizeof *ov);
+}
+
+/* Draw the overlay, or repeat the one an earlier page drew for the same
+ * data and view (its symbol counts and label numbers with it). */
+static ws_status overlay(ws_map_page *p, path_buf *b) {
+    ws_map_overlay *ov = p->overlay;
+    ws_renderer *r = p->r;
+    if (!ov || !r->group_begin || p->navoid)
+        return draw_overlay(p, b);
+    size_t ncat = p->d->ncat ? p->d->ncat : 1;
+    double key[10];
+    overlay_key(p, key);
+    if (ov->group && ov->d == p->d && memcmp(key, ov->key, sizeof key) == 0) {
+        memcpy(p->cat_count, ov->cat_count, ncat * sizeof *p->cat_count);
+        p->labels_placed = ov->labels_placed;
+        p->labels_dropped = ov->labels_dropped;
+        return r->group_paint(r, ov->group);
+    }
+    overlay_forget(p, ov);
+    void *group = NULL;
+    ws_status s = r->group_begin(r);
+    if (s != WS_OK)
+        return s;
+    s = draw_overlay(p, b);
+    ws_status e = r->group_end(r, &group); /* ends it, whatever happened */
+    if (s == WS_OK)
+        s = e;
+    ov->cat_count = ws__malloc(p->ctx, ncat * sizeof *ov->cat_count);
+    if (s == WS_OK && !ov->cat_count)
+        s = WS_ERR_NOMEM;
+    if (s != WS_OK) {
+        if (group)
+            r->group_free(r, group);
+        ws__free(p->ctx, ov->cat_count);
+        ov->cat_count = NULL;
+        return s;
+    }
+    ov->group = group;
+    ov->d = p->d;
+    memcpy(ov->key, key, sizeof key);
+    memcpy(ov->cat_count, p->cat_count, ncat * sizeof *p->cat_count);
+    ov->labels_placed = p->labels_placed;
+    ov->labels_dropped = p->labels_dropped;
+    return WS_OK;
 }
 
 static ws_status draw_frame(ws_map_page *p) {
@@ -1108,33 +1251,8 @@ static ws_status draw_frame(ws_map_page *p) {
             s = r->note(r, &n);
         }
     }
-    /* water */
-    for (size_t i = 0; s == WS_OK && i < d->nwater; i++)
-        s = draw_geom(p, &b, d->water[i], &st->water, false);
-    /* boundaries: the mapped level, then dissolved wijken and gemeenten,
-     * each only at a scale where its regions are large enough */
-    int lv = d->level < 3 ? (int)d->level : 2;
-    ws_paint own = st->line[lv];
-    own.fill = false;
-    own.hatch = WS_HATCH_NONE;
-    /* (the context keeps its own light outline) */
-    if (s == WS_OK && (s = boundary_paint(p, -1, &own)) == WS_OK && own.stroke)
-        for (size_t i = 0; s == WS_OK && i < d->n; i++)
-            if (d->regions[i].geom && d->regions[i].selected)
-                s = draw_geom(p, &b, d->regions[i].geom, &own, false);
-    for (int k = 1; k <= 2 && s == WS_OK; k++) {
-        if ((int)d->level >= k)
-            continue; /* wijk lines on buurt maps, gemeente lines on both */
-        ws_paint line = st->line[k];
-        line.fill = false;
-        if ((s = boundary_paint(p, k, &line)) != WS_OK || !line.stroke)
-            continue;
-        s = stroke_outlines(p, &b, k - 1, &line);
-    }
     if (s == WS_OK)
-        s = draw_points(p);
-    if (s == WS_OK)
-        s = ws__map_labels(p);
+        s = overlay(p, &b);
     if (s == WS_OK)
         s = r->unclip(r);
     ws_paint fr = st->frame;
@@ -1557,9 +1675,9 @@ void ws__map_page_release(ws_map_page *p) {
     p->symbols = NULL;
 }
 
-ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
-                              const ws_map_style *style, ws_renderer *r,
-                              ws_map_info *info) {
+static ws_status render_page(ws_ctx *ctx, const ws_map_options *opt,
+                             const ws_map_style *style, ws_renderer *r,
+                             ws_map_info *info, ws_map_overlay *ov) {
     ws_status st = check_options(ctx, opt);
     if (st != WS_OK)
         return st;
@@ -1569,6 +1687,7 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
         return st;
     ws_map_page p;
     st = ws__map_prepare(ctx, opt, style, r, d, &p);
+    p.overlay = ov;
     if (st == WS_OK)
         st = compose(&p);
     if (st == WS_OK && info) {
@@ -1599,18 +1718,28 @@ ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
     return st;
 }
 
-/* The first page maps opt->column, each next page one of more_columns
- * with the same options; info describes the first. */
-static ws_status render_pages(ws_ctx *ctx, const ws_map_options *opt,
+ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
                               const ws_map_style *style, ws_renderer *r,
                               ws_map_info *info) {
-    ws_status st = ws__map_render_with(ctx, opt, style, r, info);
+    return render_page(ctx, opt, style, r, info, NULL);
+}
+
+ws_status ws__map_render_pages(ws_ctx *ctx, const ws_map_options *opt,
+                               const ws_map_style *style, ws_renderer *r,
+                               ws_map_info *info) {
+    ws_map_overlay ov;
+    memset(&ov, 0, sizeof ov);
+    ws_map_overlay *shared = opt->n_more_columns ? &ov : NULL;
+    ws_status st = render_page(ctx, opt, style, r, info, shared);
     ws_map_options page = *opt;
     for (size_t i = 0; st == WS_OK && i < opt->n_more_columns; i++) {
         page.column = opt->more_columns[i];
         if ((st = r->page(r)) == WS_OK)
-            st = ws__map_render_with(ctx, &page, style, r, NULL);
+            st = render_page(ctx, &page, style, r, NULL, shared);
     }
+    if (ov.group)
+        r->group_free(r, ov.group);
+    ws__free(ctx, ov.cat_count);
     if (st == WS_OK && info)
         info->pages = 1 + opt->n_more_columns;
     return st;
@@ -1672,7 +1801,7 @@ ws_status ws_map_render(ws_ctx *ctx, const ws_map_options *opt,
     ws_renderer *r = NULL;
     st = ws__render_cairo_new(ctx, &co, &r);
     if (st == WS_OK)
-        st = render_pages(ctx, opt, &style, r, info);
+        st = ws__map_render_pages(ctx, opt, &style, r, info);
     if (st == WS_OK)
         st = r->finish(r);
     if (r)

@@ -697,6 +697,9 @@ void ws__map_data_free(ws_map_data *d) {
                 GEOSGeom_destroy_r(ctx->geos, d->dissolved[k][i]);
         ws__free(ctx, d->dissolved[k]);
     }
+    for (int k = 0; k < 3; k++)
+        if (d->edges[k])
+            GEOSGeom_destroy_r(ctx->geos, d->edges[k]);
     memset(d, 0, sizeof *d);
 }
 

@@ -163,6 +163,7 @@ typedef struct ws_map_data {
      * ws_map_page.outline between maps */
     bool keep_dissolved;
     GEOSGeometry **dissolved[2];
+    GEOSGeometry *edges[3]; /* ws_map_page.edges, kept likewise */
 } ws_map_data;
 
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
@@ -203,6 +204,19 @@ typedef struct ws_map_view {
     double s;                  /* pt per metre */
 } ws_map_view;
 
+/* What a frame draws over its fills — water, boundaries, voorzieningen and
+ * labels — does not depend on the mapped column, so the pages of a
+ * multi-page map draw it once, as a renderer group (ws_renderer.group_*),
+ * and repeat it: a PDF then holds it once. Kept for the next page with the
+ * same data and view (key). */
+typedef struct ws_map_overlay {
+    void *group; /* the renderer's, or NULL */
+    const struct ws_map_data *d;
+    double key[10];
+    size_t *cat_count; /* symbols drawn per category, d->ncat */
+    size_t labels_placed, labels_dropped;
+} ws_map_overlay;
+
 typedef struct ws_map_page {
     ws_ctx *ctx;
     ws_renderer *r;
@@ -235,6 +249,14 @@ typedef struct ws_map_page {
      * of the wijk [0] or gemeente [1] whose first selected region it is
      * (drawn as its line, reused for its label), or NULL */
     GEOSGeometry **outline[2];
+    /* during ws__map_draw: the boundary network (each shared edge once) of
+     * the selected regions [0], their wijken [1] and gemeenten [2], made
+     * when first drawn; points into ws_map_data.edges when that keeps
+     * them, else to frame_edges */
+    GEOSGeometry **edges;
+    GEOSGeometry *frame_edges[3];
+    /* shared by the pages of one document, or NULL */
+    ws_map_overlay *overlay;
     /* during ws__map_draw: median and total area (m²) of the selected
      * regions, for scale-dependent boundaries and the label level */
     double median_area, total_area;
@@ -310,6 +332,11 @@ ws_status ws__map_draw(ws_map_page *p);
 ws_status ws__map_render_with(ws_ctx *ctx, const ws_map_options *opt,
                               const ws_map_style *style, ws_renderer *r,
                               ws_map_info *info);
+/* The first page maps opt->column, each next page one of more_columns
+ * (with one overlay for them all); info describes the first. */
+ws_status ws__map_render_pages(ws_ctx *ctx, const ws_map_options *opt,
+                               const ws_map_style *style, ws_renderer *r,
+                               ws_map_info *info);
 /* The page size in points for these options and style. */
 void ws__map_page_size(const ws_map_options *opt, const ws_map_style *st,
                        double *w_pt, double *h_pt, double *dpi);

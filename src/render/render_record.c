@@ -15,6 +15,7 @@ typedef struct record_impl {
     ws_recording rec;
     cairo_surface_t *surface;
     cairo_t *cr;
+    size_t group_start; /* item where the open group began */
 } record_impl;
 
 static ws_rec *push(ws_renderer *r, ws_rec_kind kind) {
@@ -121,6 +122,53 @@ static ws_status r_page(ws_renderer *r) {
     return WS_OK;
 }
 
+/* A group is the range of items recorded between begin and end; painting
+ * it records copies of them on the current page. */
+typedef struct rec_group {
+    size_t start, end;
+} rec_group;
+
+static ws_status r_group_begin(ws_renderer *r) {
+    record_impl *ri = r->impl;
+    ri->group_start = ri->rec.n;
+    return WS_OK;
+}
+
+static ws_status r_group_end(ws_renderer *r, void **group) {
+    record_impl *ri = r->impl;
+    rec_group *g = ws__malloc(r->ctx, sizeof *g);
+    *group = g;
+    if (!g)
+        return WS_ERR_NOMEM;
+    g->start = ri->group_start;
+    g->end = ri->rec.n;
+    return WS_OK;
+}
+
+static ws_status r_group_paint(ws_renderer *r, void *group) {
+    record_impl *ri = r->impl;
+    const rec_group *g = group;
+    for (size_t i = g->start; i < g->end; i++) {
+        ws_rec copy = ri->rec.items[i];
+        ws_rec *e = push(r, copy.kind);
+        if (!e)
+            return WS_ERR_NOMEM;
+        size_t page = e->page;
+        *e = copy;
+        e->page = page;
+        e->text = NULL;
+        e->code = NULL;
+        if ((copy.text && !(e->text = ws__strdup(r->ctx, copy.text))) ||
+            (copy.code && !(e->code = ws__strdup(r->ctx, copy.code))))
+            return WS_ERR_NOMEM;
+    }
+    return WS_OK;
+}
+
+static void r_group_free(ws_renderer *r, void *group) {
+    ws__free(r->ctx, group);
+}
+
 static ws_status r_finish(ws_renderer *r) {
     (void)r;
     return WS_OK;
@@ -170,6 +218,10 @@ ws_status ws__render_record_new(ws_ctx *ctx, double width_pt, double height_pt,
     r->unclip = r_unclip;
     r->note = r_note;
     r->page = r_page;
+    r->group_begin = r_group_begin;
+    r->group_end = r_group_end;
+    r->group_paint = r_group_paint;
+    r->group_free = r_group_free;
     r->finish = r_finish;
     r->destroy = r_destroy;
     ri->rec.pages = 1;

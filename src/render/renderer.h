@@ -130,6 +130,16 @@ struct ws_renderer {
     /* End the current page and start the next one of the same size (PDF;
      * the recording backend counts pages; PNG and SVG have one page). */
     ws_status (*page)(ws_renderer *r);
+    /* Optional, NULL where a backend gains nothing by it (PNG, SVG): draw
+     * the same content on several pages once. group_begin starts keeping
+     * what is drawn; group_end stops, draws it and hands back the group;
+     * group_paint draws the group again, on this or a later page (of the
+     * same renderer); group_free releases it. A PDF holds the group once,
+     * as a form XObject that each page refers to. */
+    ws_status (*group_begin)(ws_renderer *r);
+    ws_status (*group_end)(ws_renderer *r, void **group);
+    ws_status (*group_paint)(ws_renderer *r, void *group);
+    void (*group_free)(ws_renderer *r, void *group);
     /* Write the output (PNG/PDF/SVG) and report any sticky error. */
     ws_status (*finish)(ws_renderer *r);
     void (*destroy)(ws_renderer *r);

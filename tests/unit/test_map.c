@@ -1068,33 +1068,34 @@ static void dense_boundaries_keep_their_fills(void **state) {
 
 /* --- maps on one context ---------------------------------------------- */
 
+static void same_item(const ws_rec *x, const ws_rec *y) {
+    assert_int_equal(x->kind, y->kind);
+    assert_int_equal(x->npoints, y->npoints);
+    assert_int_equal(x->closed, y->closed);
+    assert_true(x->bx == y->bx && x->by == y->by && x->bw == y->bw &&
+                x->bh == y->bh);
+    assert_int_equal(!x->text, !y->text);
+    if (x->text)
+        assert_string_equal(x->text, y->text);
+    assert_int_equal(!x->code, !y->code);
+    if (x->code)
+        assert_string_equal(x->code, y->code);
+    assert_int_equal(x->note, y->note);
+    for (int k = 0; k < 4; k++)
+        assert_true(x->v[k] == y->v[k] || (isnan(x->v[k]) && isnan(y->v[k])));
+    assert_true(x->paint.fill == y->paint.fill &&
+                x->paint.stroke == y->paint.stroke &&
+                x->paint.stroke_width == y->paint.stroke_width &&
+                x->paint.fill_color.r == y->paint.fill_color.r &&
+                x->paint.fill_color.g == y->paint.fill_color.g &&
+                x->paint.fill_color.b == y->paint.fill_color.b);
+}
+
 static void same_recording(const recorded *a, const recorded *b) {
     assert_int_equal(a->rec->n, b->rec->n);
     assert_int_equal(a->rec->pages, b->rec->pages);
-    for (size_t i = 0; i < a->rec->n; i++) {
-        const ws_rec *x = &a->rec->items[i], *y = &b->rec->items[i];
-        assert_int_equal(x->kind, y->kind);
-        assert_int_equal(x->npoints, y->npoints);
-        assert_int_equal(x->closed, y->closed);
-        assert_true(x->bx == y->bx && x->by == y->by && x->bw == y->bw &&
-                    x->bh == y->bh);
-        assert_int_equal(!x->text, !y->text);
-        if (x->text)
-            assert_string_equal(x->text, y->text);
-        assert_int_equal(!x->code, !y->code);
-        if (x->code)
-            assert_string_equal(x->code, y->code);
-        assert_int_equal(x->note, y->note);
-        for (int k = 0; k < 4; k++)
-            assert_true(x->v[k] == y->v[k] ||
-                        (isnan(x->v[k]) && isnan(y->v[k])));
-        assert_true(x->paint.fill == y->paint.fill &&
-                    x->paint.stroke == y->paint.stroke &&
-                    x->paint.stroke_width == y->paint.stroke_width &&
-                    x->paint.fill_color.r == y->paint.fill_color.r &&
-                    x->paint.fill_color.g == y->paint.fill_color.g &&
-                    x->paint.fill_color.b == y->paint.fill_color.b);
-    }
+    for (size_t i = 0; i < a->rec->n; i++)
+        same_item(&a->rec->items[i], &b->rec->items[i]);
 }
 
 /* Draw o on a context of its own and compare with `a`. */
@@ -1158,6 +1159,70 @@ static void maps_on_one_context_reuse_data(void **state) {
     assert_int_equal(a.info.regions + a.info.missing, before - 1);
     same_as_fresh(fx, &o, &a);
     record_free(fx, &a);
+}
+
+/* --- pages of one document ------------------------------------------- */
+
+static ws_status (*record_group_paint)(ws_renderer *r, void *group);
+static int group_paints;
+
+static ws_status counting_group_paint(ws_renderer *r, void *group) {
+    group_paints++;
+    return record_group_paint(r, group);
+}
+
+/* The pages of a multi-page map draw what lies over the fills (lines,
+ * symbols, labels) once and repeat it (ws_map_overlay); every page must
+ * still be exactly the single map of its column, legend counts of the
+ * voorzieningen included. */
+static void pages_repeat_the_overlay(void **state) {
+    fixture *fx = *state;
+    const char *cols[] = {"score_gezond", "score_inclusief",
+                          "afstand_huisarts_gemiddeld"};
+    ws_map_options o;
+    options(fx, &o, cols[0]);
+    o.more_columns = cols + 1;
+    o.n_more_columns = 2;
+    o.voorzieningen = (const char *const[]){"all"};
+    o.n_voorzieningen = 1;
+    recorded all;
+    memset(&all, 0, sizeof all);
+    ws__map_style_defaults(&all.style);
+    double w, h, dpi;
+    ws__map_page_size(&o, &all.style, &w, &h, &dpi);
+    assert_int_equal(ws__render_record_new(fx->ctx, w, h, dpi / 72.0, &all.r),
+                     WS_OK);
+    record_group_paint = all.r->group_paint;
+    all.r->group_paint = counting_group_paint;
+    group_paints = 0;
+    assert_int_equal(
+        ws__map_render_pages(fx->ctx, &o, &all.style, all.r, &all.info), WS_OK);
+    all.rec = ws__render_recording(all.r);
+    assert_int_equal(all.rec->pages, 3);
+    assert_int_equal(all.info.pages, 3);
+    assert_int_equal(group_paints, 2); /* pages 2 and 3 repeat page 1's */
+    for (size_t page = 0; page < 3; page++) {
+        ws_map_options one = o;
+        one.column = cols[page];
+        one.more_columns = NULL;
+        one.n_more_columns = 0;
+        recorded single;
+        assert_int_equal(record(fx, &one, NULL, &single), WS_OK);
+        size_t k = 0, symbols = 0;
+        for (size_t i = 0; i < all.rec->n; i++) {
+            const ws_rec *x = &all.rec->items[i];
+            if (x->page != page)
+                continue;
+            assert_true(k < single.rec->n);
+            same_item(x, &single.rec->items[k++]);
+            symbols += x->kind == WS_REC_NOTE &&
+                       x->note == WS_NOTE_LEGEND_SYMBOL && x->v[1] > 0;
+        }
+        assert_int_equal(k, single.rec->n);
+        assert_true(symbols > 0); /* the counts came along */
+        record_free(fx, &single);
+    }
+    record_free(fx, &all);
 }
 
 static void project_maps(void **state) {
@@ -1225,6 +1290,8 @@ static void project_maps(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(maps_on_one_context_reuse_data, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(pages_repeat_the_overlay, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dense_boundaries_keep_their_fills,
                                         setup, teardown),

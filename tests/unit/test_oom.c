@@ -147,6 +147,9 @@ static void every_map_allocation_can_fail(void **state) {
     mo.output_path = "unused.png";
     mo.voorzieningen = (const char *const[]){"all"};
     mo.n_voorzieningen = 1;
+    /* two pages: the second repeats the first one's overlay */
+    mo.more_columns = (const char *const[]){"afstand_apotheek_gemiddeld"};
+    mo.n_more_columns = 1;
     long n;
     bool done = false;
     for (n = 0; n < 20000 && !done; n++) {
@@ -162,7 +165,7 @@ static void every_map_allocation_can_fail(void **state) {
         ws_renderer *r = NULL;
         ws_status st = ws__render_record_new(ctx, 842, 595, 1, &r);
         if (st == WS_OK)
-            st = ws__map_render_with(ctx, &mo, &style, r, NULL);
+            st = ws__map_render_pages(ctx, &mo, &style, r, NULL);
         if (r)
             r->destroy(r);
         if (st == WS_OK)

@@ -6,6 +6,10 @@
  * overlaps, gaps, T-junctions, duplicates. Where the coverage union alone
  * would be wrong, the check must send the union to the overlay.
  *
+ * The boundary network (ws__polygon_edges, the map's lines) is checked
+ * against GEOS's union of the polygons' boundaries: the same lines, and
+ * no longer, so every shared edge is in it once.
+ *
  *   test_union [WIJKENBUURTEN.gpkg]   (the file: only that set) */
 #include <math.h>
 #include <setjmp.h>
@@ -365,6 +369,148 @@ static void boce_example(void **state) {
     compare_file(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"));
 }
 
+/* --- the boundary network ------------------------------------------------ */
+
+/* The edges of parts[0..n): returned with their number of lines. */
+static GEOSGeometry *edges_of(const GEOSGeometry *const *parts, size_t n,
+                              int *nlines) {
+    size_t nv = 0;
+    for (size_t i = 0; i < n; i++)
+        nv += (size_t)GEOSGetNumCoordinates_r(h, parts[i]);
+    size_t bytes = ws__union_scratch_bytes(n, nv);
+    void *mem = malloc(bytes);
+    assert_non_null(mem);
+    /* one byte too few: no network (the caller reports it) */
+    assert_null(ws__polygon_edges(h, parts, n, mem, bytes - 1));
+    GEOSGeometry *e = ws__polygon_edges(h, parts, n, mem, bytes);
+    free(mem);
+    assert_non_null(e);
+    assert_int_equal(GEOSGeomTypeId_r(h, e), GEOS_MULTILINESTRING);
+    *nlines = GEOSGetNumGeometries_r(h, e);
+    return e;
+}
+
+/* The second method: GEOS's union of the parts' boundaries. Checks that the
+ * network covers the same lines and has the same length (no edge twice),
+ * and returns that length. */
+static double check_network(const GEOSGeometry *const *parts, size_t n,
+                            int *nlines) {
+    GEOSGeometry *e = edges_of(parts, n, nlines);
+    GEOSGeometry **b = calloc(n, sizeof *b);
+    assert_non_null(b);
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(b[i] = GEOSBoundary_r(h, parts[i]));
+    GEOSGeometry *coll =
+        GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, b, (unsigned)n);
+    assert_non_null(coll);
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    assert_non_null(u);
+    double le, lu;
+    assert_true(GEOSLength_r(h, e, &le) && GEOSLength_r(h, u, &lu));
+    if (!(fabs(le - lu) <= 1e-9 * lu) || GEOSEquals_r(h, e, u) != 1)
+        fail_msg("the network (length %.17g) is not the union of the "
+                 "boundaries (length %.17g)",
+                 le, lu);
+    GEOSGeom_destroy_r(h, u);
+    GEOSGeom_destroy_r(h, coll);
+    GEOSGeom_destroy_r(h, e);
+    free(b);
+    return le;
+}
+
+static double network_wkt(const char *const *polys, size_t n, int *nlines) {
+    GEOSGeometry **g = calloc(n, sizeof *g);
+    assert_non_null(g);
+    for (size_t i = 0; i < n; i++)
+        g[i] = wkt(polys[i]);
+    double len = check_network((const GEOSGeometry *const *)g, n, nlines);
+    for (size_t i = 0; i < n; i++)
+        GEOSGeom_destroy_r(h, g[i]);
+    free(g);
+    return len;
+}
+
+static void boundary_networks(void **state) {
+    (void)state;
+    int nl;
+    /* one square: one closed line */
+    const char *one[] = {"POLYGON((0 0,1 0,1 1,0 1,0 0))"};
+    assert_true(network_wkt(one, 1, &nl) == 4);
+    assert_int_equal(nl, 1);
+    /* two squares sharing an edge: 7, not 8; three lines meeting at the
+     * shared edge's ends */
+    const char *two[] = {"POLYGON((0 0,1 0,1 1,0 1,0 0))",
+                         "POLYGON((1 0,2 0,2 1,1 1,1 0))"};
+    assert_true(network_wkt(two, 2, &nl) == 7);
+    assert_int_equal(nl, 3);
+    /* a 4 x 3 grid with a vertex in the middle of every edge: 16
+     * horizontal and 15 vertical units, against 48 of the cells' rings */
+    char buf[12][256];
+    const char *cells[12];
+    for (int i = 0; i < 12; i++) {
+        int x = i % 4, y = i / 4;
+        snprintf(buf[i], sizeof buf[i],
+                 "POLYGON((%d %d,%d.5 %d,%d %d,%d %d.5,%d %d,%d.5 %d,%d %d,%d "
+                 "%d.5,%d %d))",
+                 x, y, x, y, x + 1, y, x + 1, y, x + 1, y + 1, x, y + 1, x,
+                 y + 1, x, y, x, y);
+        cells[i] = buf[i];
+    }
+    assert_true(network_wkt(cells, 12, &nl) == 31);
+    /* an enclave in a hole (its ring once), and a multipolygon whose first
+     * part shares the side x = 3 with the square around the hole: 12 + 4 +
+     * (8 - 3) + 4 */
+    const char *enclave[] = {
+        "POLYGON((0 0,3 0,3 3,0 3,0 0),(1 1,1 2,2 2,2 1,1 1))",
+        "POLYGON((1 1,2 1,2 2,1 2,1 1))",
+        "MULTIPOLYGON(((3 0,4 0,4 3,3 3,3 0)),((5 0,6 0,6 1,5 1,5 0)))"};
+    assert_true(network_wkt(enclave, 3, &nl) == 25);
+    /* a shared edge that is not split alike on both sides stays twice
+     * (drawn as before: each ring whole) */
+    const char *t_junction[] = {"POLYGON((0 0,1 0,1 1,0 1,0 0))",
+                                "POLYGON((1 0,2 0,2 1,1 1,1 0.5,1 0))"};
+    GEOSGeometry *g[2] = {wkt(t_junction[0]), wkt(t_junction[1])};
+    GEOSGeometry *e = edges_of((const GEOSGeometry *const *)g, 2, &nl);
+    double len;
+    assert_true(GEOSLength_r(h, e, &len) && len == 8);
+    GEOSGeom_destroy_r(h, e);
+    GEOSGeom_destroy_r(h, g[0]);
+    GEOSGeom_destroy_r(h, g[1]);
+}
+
+/* The real CBS buurten of BOCE: the network is the union of their
+ * boundaries, each shared edge once. */
+static void real_boundary_network(void **state) {
+    (void)state;
+    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+        skip();
+    GDALDatasetH ds =
+        GDALOpenEx(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"),
+                   GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    assert_non_null(ds);
+    grouping gr = read_groups(ds, "buurten", NULL);
+    GDALClose(ds);
+    assert_int_equal(gr.n, 1);
+    group *all = &gr.v[0];
+    int nl;
+    double len =
+        check_network((const GEOSGeometry *const *)all->g, all->n, &nl);
+    double rings = 0;
+    for (size_t i = 0; i < all->n; i++) {
+        GEOSGeometry *b = GEOSBoundary_r(h, all->g[i]);
+        double l;
+        assert_true(b && GEOSLength_r(h, b, &l));
+        rings += l;
+        GEOSGeom_destroy_r(h, b);
+        GEOSGeom_destroy_r(h, all->g[i]);
+    }
+    print_message("%zu buurten: rings %.0f m, network %.0f m in %d lines\n",
+                  all->n, rings, len, nl);
+    assert_true(len < 0.6 * rings); /* most edges are shared */
+    free(all->g);
+    free(gr.v);
+}
+
 static const char *generated_path;
 
 /* A wijkscan-nl-gen set: its regions tile exactly, so every union of more
@@ -388,6 +534,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(unclean_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(real_cbs_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(boce_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(boundary_networks, setup, teardown),
+        cmocka_unit_test_setup_teardown(real_boundary_network, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
