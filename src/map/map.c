@@ -796,6 +796,15 @@ const GEOSGeometry *ws__map_outline(ws_map_page *p, int k, size_t first) {
     GEOSContextHandle_t h = p->ctx->geos;
     ws_map_data *d = p->d;
     const size_t *next = k ? d->next_gemeente : d->next_wijk;
+    if (ws__map_group_outlines(p->ctx, p->opt, d, k) != WS_OK)
+        return NULL;
+    if (d->group_geom[k] && d->group_geom[k][first]) {
+        bool whole = true; /* every region of the group on the map */
+        for (size_t j = first; whole && j != SIZE_MAX; j = next[j])
+            whole = d->regions[j].selected && d->regions[j].geom;
+        if (whole)
+            return cache[first] = GEOSGeom_clone_r(h, d->group_geom[k][first]);
+    }
     GEOSGeometry **parts =
         ws__malloc(p->ctx, (d->n ? d->n : 1) * sizeof *parts);
     if (!parts)

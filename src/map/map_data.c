@@ -537,6 +537,41 @@ static ws_status read_water(reader *rd) {
     return st;
 }
 
+static ws_status read_group_layer(reader *rd, int k) {
+    ws_map_data *d = rd->d;
+    const char *code_col = k ? "gemeentecode" : "wijkcode";
+    OGRLayerH l = GDALDatasetGetLayerByName(rd->ds, k ? "gemeenten" : "wijken");
+    int fi = l ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), code_col) : -1;
+    if (fi < 0)
+        return WS_OK;
+    ws_hash first;
+    if (ws__hash_init(&first, rd->ctx, d->n, true) != WS_OK)
+        return WS_ERR_NOMEM;
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < d->n; i++) {
+        const char *code =
+            k ? d->regions[i].gemeentecode : d->regions[i].wijkcode;
+        if (code) /* the first region of a group stays */
+            st = ws__hash_put_str(&first, code, i, NULL);
+    }
+    if (st == WS_OK && !(d->group_geom[k] = ws__calloc(
+                             rd->ctx, d->n, sizeof *d->group_geom[k])))
+        st = WS_ERR_NOMEM;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while (st == WS_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        size_t i;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && OGR_F_IsFieldSetAndNotNull(f, fi) &&
+            ws__hash_get_str(&first, OGR_F_GetFieldAsString(f, fi), &i) &&
+            !d->group_geom[k][i])
+            d->group_geom[k][i] = to_geos(rd->ctx, g);
+        OGR_F_Destroy(f);
+    }
+    ws__hash_free(&first);
+    return st;
+}
+
 typedef struct keyed_index {
     const char *key;
     size_t i;
@@ -607,6 +642,23 @@ static ws_status reading_failed(reader *rd) {
                      "%s: layer '%s': reading failed: %s", rd->path,
                      ws_level_layer_name(rd->opt->level),
                      ws__gdal_msg(rd->ctx));
+}
+
+ws_status ws__map_group_outlines(ws_ctx *ctx, const ws_map_options *opt,
+                                 ws_map_data *d, int k) {
+    if (d->group_tried[k])
+        return WS_OK;
+    d->group_tried[k] = true;
+    if (!ws__map_meta(d, "wijkscan_versie") || d->n == 0)
+        return WS_OK;
+    reader rd;
+    ws_status st = reader_open(ctx, opt, d, &rd);
+    if (st == WS_OK)
+        st = read_group_layer(&rd, k);
+    if (st == WS_OK)
+        st = reading_failed(&rd);
+    reader_close(&rd);
+    return st;
 }
 
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
@@ -700,6 +752,12 @@ void ws__map_data_free(ws_map_data *d) {
     for (int k = 0; k < 3; k++)
         if (d->edges[k])
             GEOSGeom_destroy_r(ctx->geos, d->edges[k]);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; d->group_geom[k] && i < d->n; i++)
+            if (d->group_geom[k][i])
+                GEOSGeom_destroy_r(ctx->geos, d->group_geom[k][i]);
+        ws__free(ctx, d->group_geom[k]);
+    }
     memset(d, 0, sizeof *d);
 }
 

@@ -164,6 +164,10 @@ typedef struct ws_map_data {
     bool keep_dissolved;
     GEOSGeometry **dissolved[2];
     GEOSGeometry *edges[3]; /* ws_map_page.edges, kept likewise */
+    /* the wijk [0] and gemeente [1] geometries of a wijkscan GeoPackage,
+     * at the index of their first region (ws__map_group_outlines) */
+    GEOSGeometry **group_geom[2];
+    bool group_tried[2];
 } ws_map_data;
 
 ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
@@ -176,6 +180,15 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
  * (freed with it); valid until the next call. */
 ws_status ws__map_data_cached(ws_ctx *ctx, const ws_map_options *opt,
                               ws_map_data **d);
+/* A wijkscan GeoPackage's wijken and gemeenten are the unions of its
+ * buurten (dissolved when loading, as the buurten layer holds them), so a
+ * map takes a group's outline from there instead of dissolving it again:
+ * read on first use into d->group_geom[k] (k 0 wijken, 1 gemeenten), and
+ * used only where all of the group's regions are on the map
+ * (ws__map_outline). Only in wijkscan's own files: CBS's wijk and gemeente
+ * polygons are generalised apart from the buurten and would not line up. */
+ws_status ws__map_group_outlines(ws_ctx *ctx, const ws_map_options *opt,
+                                 ws_map_data *d, int k);
 /* Forget the cached map data (after a failed map, nothing is kept). */
 void ws__map_data_uncache(ws_ctx *ctx);
 void ws__map_data_free(ws_map_data *d);

@@ -1225,6 +1225,89 @@ static void pages_repeat_the_overlay(void **state) {
     record_free(fx, &all);
 }
 
+/* --- outlines from a wijkscan GeoPackage's own layers ------------------- */
+
+/* The line of the wijken: the open path drawn with the wijk line width. */
+static const ws_rec *wijk_lines(const recorded *r) {
+    for (size_t i = 0; i < r->rec->n; i++) {
+        const ws_rec *e = &r->rec->items[i];
+        if (e->kind == WS_REC_PATH && !e->closed && e->paint.stroke &&
+            e->paint.stroke_width == r->style.line[1].stroke_width)
+            return e;
+    }
+    return NULL;
+}
+
+static void exec_sql(const char *gpkg, const char *sql) {
+    GDALDatasetH ds =
+        GDALOpenEx(gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    GDALClose(ds);
+}
+
+/* A wijkscan GeoPackage's wijken are the unions of its buurten, so a map
+ * takes the wijk outlines from that layer instead of dissolving again; a
+ * CBS file's wijken are generalised apart from its buurten and must not be
+ * used. Seen through a wijk polygon that is deliberately not the union
+ * (500 m larger all round): only in a file with wijkscan_versie does the
+ * map draw it. */
+static void outlines_from_wijkscan_layers(void **state) {
+    fixture *fx = *state;
+    ws_map_options o;
+    options(fx, &o, "score_gezond");
+    recorded plain;
+    assert_int_equal(record(fx, &o, NULL, &plain), WS_OK);
+    const ws_rec *dissolved = wijk_lines(&plain);
+    assert_non_null(dissolved);
+    GDALDatasetH ds =
+        GDALOpenEx(fx->gpkg, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    assert_non_null(ds);
+    OGRSpatialReferenceH rd = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(rd, 28992);
+    OGRLayerH l =
+        GDALDatasetCreateLayer(ds, "wijken", rd, wkbMultiPolygon, NULL);
+    static const char *const keys[] = {"wijkcode", NULL};
+    add_string_fields(l, keys);
+    char wkt[256];
+    snprintf(wkt, sizeof wkt,
+             "MULTIPOLYGON(((%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f %.0f,%.0f "
+             "%.0f)))",
+             X0 - 500, Y0 - 500, X0 + 1500, Y0 - 500, X0 + 1500, Y0 + 3500,
+             X0 - 500, Y0 + 3500, X0 - 500, Y0 - 500);
+    OGRGeometryH g = NULL;
+    char *w = wkt;
+    assert_int_equal(OGR_G_CreateFromWkt(&w, rd, &g), OGRERR_NONE);
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetFieldString(f, 0, "WK011401");
+    OGR_F_SetGeometryDirectly(f, g);
+    assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    OSRDestroySpatialReference(rd);
+    GDALClose(ds);
+    recorded layer;
+    assert_int_equal(record(fx, &o, NULL, &layer), WS_OK);
+    const ws_rec *taken = wijk_lines(&layer);
+    assert_non_null(taken);
+    /* the 500 m margin, at the map's scale (the frame is fitted anew) */
+    assert_true(taken->bx < dissolved->bx - 1 || taken->bw > dissolved->bw + 2);
+    /* not a wijkscan file: the outlines are dissolved from the buurten */
+    exec_sql(fx->gpkg, "UPDATE wijkscan_metadata SET sleutel = 'iets_anders' "
+                       "WHERE sleutel = 'wijkscan_versie'");
+    recorded cbs;
+    assert_int_equal(record(fx, &o, NULL, &cbs), WS_OK);
+    const ws_rec *again = wijk_lines(&cbs);
+    assert_non_null(again);
+    assert_true(again->bx == dissolved->bx && again->by == dissolved->by &&
+                again->bw == dissolved->bw && again->bh == dissolved->bh &&
+                again->npoints == dissolved->npoints);
+    record_free(fx, &plain);
+    record_free(fx, &layer);
+    record_free(fx, &cbs);
+}
+
 static void project_maps(void **state) {
     fixture *fx = *state;
     const char *yaml = "wijkscan: 1\n"
@@ -1292,6 +1375,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(maps_on_one_context_reuse_data, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(pages_repeat_the_overlay, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(outlines_from_wijkscan_layers, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(dense_boundaries_keep_their_fills,
                                         setup, teardown),
