@@ -26,6 +26,12 @@ void ws_ctx_options_init(ws_ctx_options *opt) {
     opt->allocator.free_fn = default_free;
 }
 
+bool ws__ctx_thread_safe_alloc(const ws_ctx *ctx) {
+    return ctx->opt.allocator.malloc_fn == default_malloc &&
+           ctx->opt.allocator.realloc_fn == default_realloc &&
+           ctx->opt.allocator.free_fn == default_free;
+}
+
 static void geos_message(const char *message, void *userdata) {
     ws_ctx *ctx = userdata;
     ws__strlcpy(ctx->geos_msg, message ? message : "", sizeof ctx->geos_msg);

@@ -46,6 +46,11 @@ char *ws__strndup(ws_ctx *ctx, const char *s, size_t n);
 ws_status ws__reserve(ws_ctx *ctx, void **array, size_t *cap, size_t need,
                       size_t elem_size);
 
+/* Is the context's allocator the C library's (thread-safe)? A caller's
+ * own allocator need not be, so work is spread over threads that allocate
+ * only under this one. */
+bool ws__ctx_thread_safe_alloc(const ws_ctx *ctx);
+
 /* --- errors: the first one wins; every call returns the recorded status,
  * so a failure caused by an earlier one reports the earlier cause --- */
 ws_status ws__error(ws_ctx *ctx, ws_status st, const char *fmt, ...)

@@ -199,6 +199,28 @@ ws_status ws__dataset_add_input(ws_dataset *ds, const char *role,
     return WS_OK;
 }
 
+ws_status ws__dataset_take_dwellings(ws_dataset *ds, ws_dataset *from) {
+    if (ds->dw.n != 0 ||
+        ws__reserve(ds->ctx, (void **)&ds->inputs, &ds->inputcap,
+                    ds->ninputs + from->ninputs, sizeof *ds->inputs) != WS_OK)
+        return ws__status_or(ds->ctx, WS_ERR_INVALID_ARG);
+    ws__dwellings empty = ds->dw;
+    ds->dw = from->dw;
+    from->dw = empty;
+    ds->n_vbo_read += from->n_vbo_read;
+    ds->n_vbo_rejected += from->n_vbo_rejected;
+    /* the strings move along (one allocator, ws__ctx_thread_safe_alloc) */
+    memcpy(ds->inputs + ds->ninputs, from->inputs,
+           from->ninputs * sizeof *from->inputs);
+    ds->ninputs += from->ninputs;
+    from->ninputs = 0;
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < from->nparams; i++)
+        st = ws__dataset_set_param(ds, from->params[i].key, "%s",
+                                   from->params[i].value);
+    return st;
+}
+
 ws_status ws__dataset_set_param(ws_dataset *ds, const char *key,
                                 const char *fmt, ...) {
     char buf[1024];

@@ -145,6 +145,11 @@ struct ws_dataset {
 };
 
 ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
+/* Move the dwellings of `from` (a dataset the BAG was loaded into on
+ * another thread, whose context shares ds's C-library allocator) into ds,
+ * which has none yet, with their counts, inputs and parameters; `from`
+ * keeps the rest, to be freed by the caller. */
+ws_status ws__dataset_take_dwellings(ws_dataset *ds, ws_dataset *from);
 /* Make room for `n` dwellings in all (every column together), so that a
  * reader that knows how many rows follow grows the columns once. */
 ws_status ws__dataset_reserve_dwellings(ws_dataset *ds, size_t n);

@@ -310,6 +310,22 @@ static void regions_threads_agree(void **state) {
     }
     assert_int_equal(a->levels[WS_LEVEL_WIJK].table->nrows, 6);
     assert_int_equal(a->levels[WS_LEVEL_GEMEENTE].table->nrows, 3);
+    /* with more than one thread the BAG was read beside the buurten (its
+     * own context and dataset, ws_load): the same dwellings, counts,
+     * inputs in the same order and parameters */
+    assert_true(a->dw.n > 0);
+    assert_same_dwellings(a, b);
+    assert_int_equal(a->ninputs, b->ninputs);
+    for (size_t i = 0; i < a->ninputs; i++) {
+        assert_string_equal(a->inputs[i].role, b->inputs[i].role);
+        assert_int_equal(a->inputs[i].features, b->inputs[i].features);
+    }
+    assert_string_equal(a->inputs[0].role, "buurten");
+    assert_int_equal(a->nparams, b->nparams);
+    for (size_t i = 0; i < a->nparams; i++) {
+        assert_string_equal(a->params[i].key, b->params[i].key);
+        assert_string_equal(a->params[i].value, b->params[i].value);
+    }
     ws_dataset_free(a);
     ws_dataset_free(b);
     ws_ctx_free(c1);
