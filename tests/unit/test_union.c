@@ -126,22 +126,26 @@ static ws__union_kind compare_wkt(const char *const *polys, size_t n,
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Clean tilings: the coverage union is used and equals the overlay. */
-static void clean_tilings(void **state) {
-    (void)state;
-    /* a 4 x 3 grid of cells with a vertex in the middle of every edge,
-     * which the neighbours share */
-    char buf[12][256];
-    const char *cells[12];
+/* A 4 x 3 grid of unit cells with a vertex in the middle of every edge,
+ * which the neighbours share. */
+static void grid_cells(char buf[12][256], const char *cells[12]) {
     for (int i = 0; i < 12; i++) {
         int x = i % 4, y = i / 4;
-        snprintf(buf[i], sizeof buf[i],
+        snprintf(buf[i], 256,
                  "POLYGON((%d %d,%d.5 %d,%d %d,%d %d.5,%d %d,%d.5 %d,%d %d,%d "
                  "%d.5,%d %d))",
                  x, y, x, y, x + 1, y, x + 1, y, x + 1, y + 1, x, y + 1, x,
                  y + 1, x, y, x, y);
         cells[i] = buf[i];
     }
+}
+
+/* Clean tilings: the coverage union is used and equals the overlay. */
+static void clean_tilings(void **state) {
+    (void)state;
+    char buf[12][256];
+    const char *cells[12];
+    grid_cells(buf, cells);
     assert_int_equal(compare_wkt(cells, 12, "grid"), WS_UNION_COVERAGE);
     /* eight cells around an empty middle: the union has a hole */
     const char *ring[8];
@@ -443,19 +447,11 @@ static void boundary_networks(void **state) {
                          "POLYGON((1 0,2 0,2 1,1 1,1 0))"};
     assert_true(network_wkt(two, 2, &nl) == 7);
     assert_int_equal(nl, 3);
-    /* a 4 x 3 grid with a vertex in the middle of every edge: 16
-     * horizontal and 15 vertical units, against 48 of the cells' rings */
+    /* the 4 x 3 grid: 16 horizontal and 15 vertical units, against 48 of
+     * the cells' rings */
     char buf[12][256];
     const char *cells[12];
-    for (int i = 0; i < 12; i++) {
-        int x = i % 4, y = i / 4;
-        snprintf(buf[i], sizeof buf[i],
-                 "POLYGON((%d %d,%d.5 %d,%d %d,%d %d.5,%d %d,%d.5 %d,%d %d,%d "
-                 "%d.5,%d %d))",
-                 x, y, x, y, x + 1, y, x + 1, y, x + 1, y + 1, x, y + 1, x,
-                 y + 1, x, y, x, y);
-        cells[i] = buf[i];
-    }
+    grid_cells(buf, cells);
     assert_true(network_wkt(cells, 12, &nl) == 31);
     /* an enclave in a hole (its ring once), and a multipolygon whose first
      * part shares the side x = 3 with the square around the hole: 12 + 4 +
