@@ -75,6 +75,8 @@ ws_status ws__progress(ws_ctx *ctx, double ratio, const char *msg);
 
 /* --- GDAL error capture: wrap every block of GDAL calls --- */
 void ws__gdal_begin(ws_ctx *ctx);
+/* GDALAllRegister, once per process (thread-safe; gdal_errors.c). */
+void ws__gdal_register(void);
 void ws__gdal_end(ws_ctx *ctx);
 /* Last GDAL error message captured inside the current block ("" if none). */
 const char *ws__gdal_msg(const ws_ctx *ctx);

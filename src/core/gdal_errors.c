@@ -1,7 +1,10 @@
 /* GDAL error capture. GDAL's error handler is a thread-local stack, so each
  * block of GDAL calls pushes a handler that stores the last message in the
  * context; callers then put it into a message that names file and layer. */
+#include <pthread.h>
+
 #include <cpl_error.h>
+#include <gdal.h>
 
 #include "core_internal.h"
 
@@ -31,3 +34,13 @@ void ws__gdal_end(ws_ctx *ctx) {
 }
 
 const char *ws__gdal_msg(const ws_ctx *ctx) { return ctx->gdal_msg; }
+
+/* GDALAllRegister is not safe to run on two threads at once, even after
+ * the first time (it rebuilds the driver manager's plugin path), and
+ * wijkscan opens files on several threads (the BAG beside the buurten, maps
+ * side by side): registered once per process. */
+static pthread_once_t registered = PTHREAD_ONCE_INIT;
+
+static void register_drivers(void) { GDALAllRegister(); }
+
+void ws__gdal_register(void) { pthread_once(&registered, register_drivers); }

@@ -422,7 +422,7 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
                      NULL, NULL, 0,    NULL, NULL};
     char stamp[32];
     iso_time(newest_input(ds), stamp, sizeof stamp);
-    GDALAllRegister();
+    ws__gdal_register();
     ws__gdal_begin(ctx);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);
     GDALDriverH drv = GDALGetDriverByName("GPKG");

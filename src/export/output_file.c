@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,36 +21,43 @@
 #define WS_MAX_PARTIAL 16
 
 /* Registry of temporary files being written (process-wide, because signals
- * are). Slots hold fixed buffers so the handler never touches the heap. */
+ * are). Slots hold fixed buffers so the handler never touches the heap.
+ * Threads (maps drawn side by side) claim a slot with an atomic exchange
+ * and publish it once its names are written; the handler only reads
+ * published slots. Lock-free atomics are async-signal-safe. */
 static char partial_names[WS_MAX_PARTIAL][4096];
 /* SQLite (GeoPackage) keeps a journal beside the file while writing. */
 static char partial_journals[WS_MAX_PARTIAL][4096 + 8];
-static volatile sig_atomic_t partial_used[WS_MAX_PARTIAL];
+enum { SLOT_FREE, SLOT_CLAIMED, SLOT_PUBLISHED };
+static atomic_int partial_used[WS_MAX_PARTIAL];
 
 void ws_remove_partial_outputs(void) {
     for (int i = 0; i < WS_MAX_PARTIAL; i++)
-        if (partial_used[i]) {
+        if (atomic_load(&partial_used[i]) == SLOT_PUBLISHED) {
             unlink(partial_names[i]);
             unlink(partial_journals[i]);
-            partial_used[i] = 0;
+            atomic_store(&partial_used[i], SLOT_FREE);
         }
 }
 
 static int registry_add(const char *name) {
-    for (int i = 0; i < WS_MAX_PARTIAL; i++)
-        if (!partial_used[i]) {
-            ws__strlcpy(partial_names[i], name, sizeof partial_names[i]);
-            snprintf(partial_journals[i], sizeof partial_journals[i],
-                     "%s-journal", name);
-            partial_used[i] = 1;
-            return i;
-        }
+    for (int i = 0; i < WS_MAX_PARTIAL; i++) {
+        int free_slot = SLOT_FREE;
+        if (!atomic_compare_exchange_strong(&partial_used[i], &free_slot,
+                                            SLOT_CLAIMED))
+            continue;
+        ws__strlcpy(partial_names[i], name, sizeof partial_names[i]);
+        snprintf(partial_journals[i], sizeof partial_journals[i], "%s-journal",
+                 name);
+        atomic_store(&partial_used[i], SLOT_PUBLISHED);
+        return i;
+    }
     return -1;
 }
 
 static void registry_remove(int slot) {
     if (slot >= 0)
-        partial_used[slot] = 0;
+        atomic_store(&partial_used[slot], SLOT_FREE);
 }
 
 static void directory_of(const char *path, char *dir, size_t size) {

@@ -112,8 +112,6 @@ static bool bag_in_parallel(ws_ctx *ctx, const ws_selection *sel) {
 /* Start reading the BAG on a thread; false when that could not be set up
  * (then the caller reads it in turn). */
 static bool bag_start(bag_job *j, pthread_t *tid) {
-    GDALAllRegister(); /* once, before two threads open files: it is not
-                          safe to run for the first time on both at once */
     ws_ctx_options o = j->parent->opt;
     o.log = keep_message;
     o.log_user = j;

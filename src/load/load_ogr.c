@@ -79,7 +79,7 @@ ws_status ws__source_open(ws_ctx *ctx, const char *path, ws_source *src) {
             return ws__error(ctx, WS_ERR_FORMAT_NOT_SPATIAL,
                              "%s: file is empty (0 bytes)", path);
     }
-    GDALAllRegister();
+    ws__gdal_register();
     ws__gdal_begin(ctx);
     src->ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);

@@ -613,7 +613,7 @@ static ws_status link_groups(ws_map_data *d, bool gemeente, size_t **out) {
 /* Open the GeoPackage; GDAL's messages are collected until reader_close. */
 static ws_status reader_open(ws_ctx *ctx, const ws_map_options *opt,
                              ws_map_data *d, reader *rd) {
-    GDALAllRegister();
+    ws__gdal_register();
     ws__gdal_begin(ctx);
     *rd = (reader){ctx, opt, d, NULL, opt->gpkg_path};
     static const char *const drivers[] = {"GPKG", NULL};

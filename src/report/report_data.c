@@ -687,7 +687,7 @@ ws_status ws__cmp_load(ws_ctx *ctx, const ws_cmp_request *req, ws_cmp *c) {
         st = ws__map_style_load(ctx, req->style_path, &c->style);
     if (st != WS_OK)
         return st;
-    GDALAllRegister();
+    ws__gdal_register();
     ws__gdal_begin(ctx);
     reader rd = {c, NULL};
     static const char *const drivers[] = {"GPKG", NULL};

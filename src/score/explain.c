@@ -382,7 +382,7 @@ ws_status ws_explain(ws_ctx *ctx, const char *gpkg_path, const char *key,
     if (!ctx || !gpkg_path || !key || !out)
         return WS_ERR_INVALID_ARG;
     explainer x = {.ctx = ctx, .path = gpkg_path, .out = out};
-    GDALAllRegister();
+    ws__gdal_register();
     ws__gdal_begin(ctx);
     x.gd = GDALOpenEx(gpkg_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL,
                       NULL);
