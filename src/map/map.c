@@ -766,13 +766,20 @@ static int cmp_area(const void *a, const void *b) {
 /* --- dissolved boundaries
  * ------------------------------------------------------ */
 
-GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n) {
-    GEOSContextHandle_t h = p->ctx->geos;
+/* Vertices in parts[0..n), for sizing the union's working memory. */
+static size_t coordinate_count(GEOSContextHandle_t h,
+                               const GEOSGeometry *const *parts, size_t n) {
     size_t nv = 0;
     for (size_t k = 0; k < n; k++) {
         int c = GEOSGetNumCoordinates_r(h, parts[k]);
         nv += c > 0 ? (size_t)c : 0;
     }
+    return nv;
+}
+
+GEOSGeometry *ws__map_union(ws_map_page *p, GEOSGeometry **parts, size_t n) {
+    GEOSContextHandle_t h = p->ctx->geos;
+    size_t nv = coordinate_count(h, (const GEOSGeometry *const *)parts, n);
     GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION,
                                                      parts, (unsigned int)n);
     if (!coll) {
@@ -872,15 +879,11 @@ static const GEOSGeometry *level_edges(ws_map_page *p, int k) {
     if (p->edges[k])
         return p->edges[k];
     GEOSContextHandle_t h = p->ctx->geos;
-    size_t n = 0, nv = 0;
+    size_t n = 0;
     const GEOSGeometry **parts = edge_parts(p, k, &n);
     if (!parts)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        int c = GEOSGetNumCoordinates_r(h, parts[i]);
-        nv += c > 0 ? (size_t)c : 0;
-    }
-    size_t bytes = ws__union_scratch_bytes(n, nv);
+    size_t bytes = ws__union_scratch_bytes(n, coordinate_count(h, parts, n));
     void *mem = ws__malloc(p->ctx, bytes);
     if (mem) {
         p->edges[k] = ws__polygon_edges(h, parts, n, mem, bytes);
@@ -1103,12 +1106,8 @@ ws_status ws__map_draw(ws_map_page *p) {
     }
     p->edges = NULL;
     for (int k = 0; k < 2; k++) {
-        if (!d->keep_dissolved && p->outline[k]) {
-            for (size_t i = 0; i < d->n; i++)
-                if (p->outline[k][i])
-                    GEOSGeom_destroy_r(p->ctx->geos, p->outline[k][i]);
-            ws__free(p->ctx, p->outline[k]);
-        }
+        if (!d->keep_dissolved)
+            ws__map_free_geoms(p->ctx, p->outline[k], d->n);
         p->outline[k] = NULL;
     }
     return s;
@@ -1146,17 +1145,17 @@ static ws_status draw_overlay(ws_map_page *p, path_buf *b) {
     return s;
 }
 
-static void overlay_key(const ws_map_page *p, double key[10]) {
+static void overlay_key(const ws_map_page *p, double key[9]) {
     const ws_map_view *v = &p->v;
-    double k[10] = {v->fx,  v->fy,  v->fw,  v->fh, v->wx0,
-                    v->wy0, v->wx1, v->wy1, v->s,  (double)p->navoid};
+    double k[9] = {v->fx,  v->fy,  v->fw,  v->fh, v->wx0,
+                   v->wy0, v->wx1, v->wy1, v->s};
     memcpy(key, k, sizeof k);
 }
 
-static void overlay_forget(ws_map_page *p, ws_map_overlay *ov) {
+void ws__map_overlay_forget(ws_ctx *ctx, ws_renderer *r, ws_map_overlay *ov) {
     if (ov->group)
-        p->r->group_free(p->r, ov->group);
-    ws__free(p->ctx, ov->cat_count);
+        r->group_free(r, ov->group);
+    ws__free(ctx, ov->cat_count);
     memset(ov, 0, sizeof *ov);
 }
 
@@ -1168,7 +1167,7 @@ static ws_status overlay(ws_map_page *p, path_buf *b) {
     if (!ov || !r->group_begin || p->navoid)
         return draw_overlay(p, b);
     size_t ncat = p->d->ncat ? p->d->ncat : 1;
-    double key[10];
+    double key[9];
     overlay_key(p, key);
     if (ov->group && ov->d == p->d && memcmp(key, ov->key, sizeof key) == 0) {
         memcpy(p->cat_count, ov->cat_count, ncat * sizeof *p->cat_count);
@@ -1176,26 +1175,21 @@ static ws_status overlay(ws_map_page *p, path_buf *b) {
         p->labels_dropped = ov->labels_dropped;
         return r->group_paint(r, ov->group);
     }
-    overlay_forget(p, ov);
-    void *group = NULL;
+    ws__map_overlay_forget(p->ctx, r, ov);
     ws_status s = r->group_begin(r);
     if (s != WS_OK)
         return s;
     s = draw_overlay(p, b);
-    ws_status e = r->group_end(r, &group); /* ends it, whatever happened */
+    ws_status e = r->group_end(r, &ov->group); /* ends it, whatever happened */
     if (s == WS_OK)
         s = e;
     ov->cat_count = ws__malloc(p->ctx, ncat * sizeof *ov->cat_count);
     if (s == WS_OK && !ov->cat_count)
         s = WS_ERR_NOMEM;
     if (s != WS_OK) {
-        if (group)
-            r->group_free(r, group);
-        ws__free(p->ctx, ov->cat_count);
-        ov->cat_count = NULL;
+        ws__map_overlay_forget(p->ctx, r, ov);
         return s;
     }
-    ov->group = group;
     ov->d = p->d;
     memcpy(ov->key, key, sizeof key);
     memcpy(ov->cat_count, p->cat_count, ncat * sizeof *p->cat_count);
@@ -1746,9 +1740,7 @@ ws_status ws__map_render_pages(ws_ctx *ctx, const ws_map_options *opt,
         if ((st = r->page(r)) == WS_OK)
             st = render_page(ctx, &page, style, r, NULL, shared);
     }
-    if (ov.group)
-        r->group_free(r, ov.group);
-    ws__free(ctx, ov.cat_count);
+    ws__map_overlay_forget(ctx, r, &ov);
     if (st == WS_OK && info)
         info->pages = 1 + opt->n_more_columns;
     return st;

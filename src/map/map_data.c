@@ -701,6 +701,13 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
     return st;
 }
 
+void ws__map_free_geoms(ws_ctx *ctx, GEOSGeometry **geoms, size_t n) {
+    for (size_t i = 0; geoms && i < n; i++)
+        if (geoms[i])
+            GEOSGeom_destroy_r(ctx->geos, geoms[i]);
+    ws__free(ctx, geoms);
+}
+
 void ws__map_data_free(ws_map_data *d) {
     ws_ctx *ctx = d->ctx;
     if (!ctx)
@@ -744,20 +751,12 @@ void ws__map_data_free(ws_map_data *d) {
     ws__free(ctx, d->next_wijk);
     ws__free(ctx, d->next_gemeente);
     for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; d->dissolved[k] && i < d->n; i++)
-            if (d->dissolved[k][i])
-                GEOSGeom_destroy_r(ctx->geos, d->dissolved[k][i]);
-        ws__free(ctx, d->dissolved[k]);
+        ws__map_free_geoms(ctx, d->dissolved[k], d->n);
+        ws__map_free_geoms(ctx, d->group_geom[k], d->n);
     }
     for (int k = 0; k < 3; k++)
         if (d->edges[k])
             GEOSGeom_destroy_r(ctx->geos, d->edges[k]);
-    for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; d->group_geom[k] && i < d->n; i++)
-            if (d->group_geom[k][i])
-                GEOSGeom_destroy_r(ctx->geos, d->group_geom[k][i]);
-        ws__free(ctx, d->group_geom[k]);
-    }
     memset(d, 0, sizeof *d);
 }
 

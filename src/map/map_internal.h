@@ -192,6 +192,8 @@ ws_status ws__map_group_outlines(ws_ctx *ctx, const ws_map_options *opt,
 /* Forget the cached map data (after a failed map, nothing is kept). */
 void ws__map_data_uncache(ws_ctx *ctx);
 void ws__map_data_free(ws_map_data *d);
+/* Destroy the non-NULL geometries of geoms[0..n) and free the array. */
+void ws__map_free_geoms(ws_ctx *ctx, GEOSGeometry **geoms, size_t n);
 const char *ws__map_meta(const ws_map_data *d, const char *key);
 
 /* ------------------------------------------------------------------------
@@ -225,10 +227,12 @@ typedef struct ws_map_view {
 typedef struct ws_map_overlay {
     void *group; /* the renderer's, or NULL */
     const struct ws_map_data *d;
-    double key[10];
+    double key[9];
     size_t *cat_count; /* symbols drawn per category, d->ncat */
     size_t labels_placed, labels_dropped;
 } ws_map_overlay;
+/* Release the overlay's group and counts (map.c). */
+void ws__map_overlay_forget(ws_ctx *ctx, ws_renderer *r, ws_map_overlay *ov);
 
 typedef struct ws_map_page {
     ws_ctx *ctx;
