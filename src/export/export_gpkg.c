@@ -19,6 +19,7 @@
 #include <ogr_srs_api.h>
 
 #include "export_internal.h"
+#include "gpkg_rtree.h"
 
 #ifndef WS_VERSION_STRING
 #define WS_VERSION_STRING "0.0.0"
@@ -35,6 +36,7 @@ typedef struct gpkg_writer {
     size_t xycap;
     OGRLayerH row_layer; /* the table `row` is for (add_row) */
     OGRFeatureH row;
+    ws_rtree_list rtrees; /* written after GDAL closes the file */
 } gpkg_writer;
 
 static ws_status gdal_fail(gpkg_writer *w, const char *what) {
@@ -321,6 +323,31 @@ static void fill_feature(OGRFeatureH f, const ws_table *t, size_t row,
     }
 }
 
+/* A layer with geometry; its spatial index is collected here and written
+ * after GDAL has closed the file (gpkg_rtree.c says why). */
+static OGRLayerH create_spatial_layer(gpkg_writer *w, const char *name,
+                                      OGRwkbGeometryType type) {
+    char **opts =
+        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
+    opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "NO");
+    OGRLayerH l = GDALDatasetCreateLayer(w->out, name, w->rd, type, opts);
+    CSLDestroy(opts);
+    if (l && ws__rtree_begin(w->ctx, &w->rtrees, name) != WS_OK)
+        return NULL;
+    return l;
+}
+
+/* The feature just written, in the spatial index when it has a geometry. */
+static ws_status index_feature(gpkg_writer *w, OGRFeatureH f) {
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    if (!g || OGR_G_IsEmpty(g))
+        return WS_OK;
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    return ws__rtree_add(w->ctx, &w->rtrees, OGR_F_GetFID(f), e.MinX, e.MaxX,
+                         e.MinY, e.MaxY);
+}
+
 static ws_status write_level(gpkg_writer *w, ws_level lv) {
     const ws__level *level = &w->ds->levels[lv];
     const ws_table *t = level->table;
@@ -328,13 +355,11 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
     ws_status st = ws__output_columns(w->ctx, t, &order, &n);
     if (st != WS_OK)
         return st;
-    char **opts =
-        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
-    OGRLayerH l = GDALDatasetCreateLayer(w->out, ws_level_layer_name(lv), w->rd,
-                                         wkbMultiPolygon, opts);
-    CSLDestroy(opts);
+    OGRLayerH l =
+        create_spatial_layer(w, ws_level_layer_name(lv), wkbMultiPolygon);
     if (!l)
-        st = gdal_fail(w, "creating a layer");
+        st = ws__has_error(w->ctx) ? ws__status_or(w->ctx, WS_ERR_NOMEM)
+                                   : gdal_fail(w, "creating a layer");
     if (st == WS_OK)
         st = create_fields(w, l, t, order, n);
     /* one feature for every row: each row sets all its fields */
@@ -348,6 +373,8 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
             st = ws__status_or(w->ctx, WS_ERR_NOMEM);
         else if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
             st = gdal_fail(w, "writing a feature");
+        else
+            st = index_feature(w, f);
     }
     if (f)
         OGR_F_Destroy(f);
@@ -358,13 +385,11 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
 /* The voorzieningen as points with their category, for maps. */
 static ws_status write_amenities(gpkg_writer *w) {
     const ws_dataset *ds = w->ds;
-    char **opts =
-        CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
-    OGRLayerH l =
-        GDALDatasetCreateLayer(w->out, "voorzieningen", w->rd, wkbPoint, opts);
-    CSLDestroy(opts);
+    OGRLayerH l = create_spatial_layer(w, "voorzieningen", wkbPoint);
     if (!l)
-        return gdal_fail(w, "creating layer voorzieningen");
+        return ws__has_error(w->ctx)
+                   ? ws__status_or(w->ctx, WS_ERR_NOMEM)
+                   : gdal_fail(w, "creating layer voorzieningen");
     OGRFieldDefnH fd = OGR_Fld_Create("categorie", OFTString);
     OGRErr e = OGR_L_CreateField(l, fd, TRUE);
     OGR_Fld_Destroy(fd);
@@ -379,6 +404,8 @@ static ws_status write_amenities(gpkg_writer *w) {
         OGR_F_SetGeometryDirectly(f, g);
         if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
             st = gdal_fail(w, "writing a voorziening");
+        else
+            st = index_feature(w, f);
         OGR_F_Destroy(f);
     }
     return st;
@@ -418,8 +445,7 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
     ws_status st = ws__outfile_begin(ctx, ds, opt->gpkg_path, of);
     if (st != WS_OK)
         return st;
-    gpkg_writer w = {ctx,  ds,   NULL, NULL, opt->gpkg_path,
-                     NULL, NULL, 0,    NULL, NULL};
+    gpkg_writer w = {.ctx = ctx, .ds = ds, .path = opt->gpkg_path};
     char stamp[32];
     iso_time(newest_input(ds), stamp, sizeof stamp);
     ws__gdal_register();
@@ -443,6 +469,9 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
         if (ctx->gdal_msg[0] && st == WS_OK)
             st = gdal_fail(&w, "closing the GeoPackage");
     }
+    if (st == WS_OK && (st = ws__rtree_write(ctx, of->tmp, &w.rtrees)) != WS_OK)
+        ws__error_prefix(ctx, opt->gpkg_path);
+    ws__rtree_list_free(ctx, &w.rtrees);
     OSRDestroySpatialReference(w.rd);
     if (w.wkb)
         GEOSWKBWriter_destroy_r(ctx->geos, w.wkb);
