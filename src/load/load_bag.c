@@ -20,12 +20,14 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <ogr_recordbatch.h>
 
+#include "../join/join_internal.h"
 #include "load_internal.h"
 
 typedef struct bag_fields {
@@ -629,7 +631,8 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
 }
 
 /* Ignore every field the reader does not need (fewer columns to decode). */
-static void ignore_other_fields(ws_source *src, const bag_fields *f) {
+static void ignore_other_fields(const ws_source *src, OGRLayerH layer,
+                                const bag_fields *f) {
     char **ignored = CSLAddString(NULL, "OGR_STYLE");
     for (int i = 0; i < OGR_FD_GetFieldCount(src->defn); i++) {
         bool needed = i == f->use || i == f->status || i == f->opp ||
@@ -640,8 +643,198 @@ static void ignore_other_fields(ws_source *src, const bag_fields *f) {
             ignored = CSLAddString(
                 ignored, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(src->defn, i)));
     }
-    OGR_L_SetIgnoredFields(src->layer, (const char **)ignored);
+    OGR_L_SetIgnoredFields(layer, (const char **)ignored);
     CSLDestroy(ignored);
+}
+
+/* One Arrow reading of `layer` (the source's own, or the same layer opened
+ * again) into ds; progress when `report`. */
+typedef struct arrow_read {
+    ws_ctx *ctx;
+    ws_dataset *ds;
+    const ws_source *src;
+    OGRLayerH layer;
+    const ws_layerdef *def;
+    const bag_fields *f;
+    const ws_selection *sel;
+    GIntBig total; /* rows expected by this reading, for progress */
+    bool report;
+    bag_counts cnt;
+} arrow_read;
+
+/* WS_OK, an error, or WS_ERR_UNSUPPORTED (recorded nowhere): nothing
+ * usable was read, the per-feature reader must take over. */
+static ws_status arrow_stream(arrow_read *r) {
+    arrow_fields af = {0};
+    af.current = ws__calloc(r->ctx, r->f->ncurrent + 1, sizeof *af.current);
+    if (!af.current)
+        return WS_ERR_NOMEM;
+    struct ArrowArrayStream stream = {0};
+    struct ArrowSchema schema = {0};
+    ws_status st = WS_ERR_UNSUPPORTED;
+    ws__gdal_begin(r->ctx);
+    ignore_other_fields(r->src, r->layer, r->f);
+    OGR_L_ResetReading(r->layer);
+    char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
+    bool ok = OGR_L_GetArrowStream(r->layer, &stream, opts) &&
+              stream.get_schema(&stream, &schema) == 0 &&
+              arrow_map(&schema, r->src, r->f, &af);
+    CSLDestroy(opts);
+    while (ok) {
+        struct ArrowArray a = {0};
+        if (stream.get_next(&stream, &a) != 0 || ws__gdal_msg(r->ctx)[0]) {
+            st = WS_ERR_UNSUPPORTED; /* let the per-feature reader report */
+            if (a.release)
+                a.release(&a);
+            break;
+        }
+        if (!a.release) {
+            st = WS_OK;
+            break;
+        }
+        st = arrow_batch(r->ds, &a, &schema, r->def, &af, r->sel, &r->cnt);
+        a.release(&a);
+        if (st == WS_OK && r->report)
+            st = ws__progress(r->ctx, progress_ratio(r->cnt.read, r->total),
+                              "BAG lezen");
+        if (st != WS_OK)
+            break;
+    }
+    if (schema.release)
+        schema.release(&schema);
+    if (stream.release)
+        stream.release(&stream);
+    OGR_L_SetIgnoredFields(r->layer, NULL);
+    ws__gdal_end(r->ctx);
+    ws__free(r->ctx, af.current);
+    return st;
+}
+
+/* --- the whole layer of a GeoPackage in two halves ------------------------ */
+
+/* GDAL 3.6 fills one Arrow stream of a GeoPackage on one worker thread,
+ * and that thread was the national BAG read's bottleneck (3.0 s for the
+ * bare read; two streams over the halves of the fid range, each on its
+ * own connection, take 1.7 s). The second half goes into a dataset of its
+ * own on a second thread and is appended to the first, so the dwellings
+ * keep the layer's order and both readers still see the same rows. */
+/* From a fid range of 200,000 on; the GDAL configuration option
+ * WS_BAG_SPLIT_MIN_ROWS sets another (tests split small files with it). */
+static long long split_min_rows(void) {
+    long long n = atoll(CPLGetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "200000"));
+    return n > 0 ? n : 1;
+}
+
+typedef struct bag_half {
+    arrow_read r;
+    char where[160];
+    GDALDatasetH own; /* the second half's connection */
+    ws_status st;
+} bag_half;
+
+/* The layer's fid range, through SQLite; false when unknown. */
+static bool fid_range(const ws_source *src, const char *fid, long long *lo,
+                      long long *hi) {
+    char sql[512];
+    /* one aggregate a query: SQLite then reads one end of the rowid tree
+     * (MIN and MAX together scan the whole table) */
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT MIN(\"%s\") FROM \"%s\"), "
+             "(SELECT MAX(\"%s\") FROM \"%s\")",
+             fid, src->layer_name, fid, src->layer_name);
+    OGRLayerH r = GDALDatasetExecuteSQL(src->ds, sql, NULL, NULL);
+    OGRFeatureH row = r ? OGR_L_GetNextFeature(r) : NULL;
+    bool ok = row && OGR_F_IsFieldSetAndNotNull(row, 0) &&
+              OGR_F_IsFieldSetAndNotNull(row, 1);
+    if (ok) {
+        *lo = OGR_F_GetFieldAsInteger64(row, 0);
+        *hi = OGR_F_GetFieldAsInteger64(row, 1);
+    }
+    if (row)
+        OGR_F_Destroy(row);
+    if (r)
+        GDALDatasetReleaseResultSet(src->ds, r);
+    return ok && *hi > *lo;
+}
+
+static bool can_split(ws_ctx *ctx, const ws_source *src, const bag_fields *f,
+                      const ws_selection *sel) {
+    GDALDriverH drv = GDALGetDatasetDriver(src->ds);
+    const char *fid = OGR_L_GetFIDColumn(src->layer);
+    return sel->n == 0 && !f->use_is_list && drv &&
+           strcmp(GDALGetDriverShortName(drv), "GPKG") == 0 && fid && fid[0] &&
+           !strchr(fid, '"') && !strchr(src->layer_name, '"') &&
+           ws__ctx_thread_safe_alloc(ctx);
+}
+
+static void *read_half(void *arg) {
+    bag_half *h = arg;
+    arrow_read *r = &h->r;
+    if (!r->layer) {
+        const char *const gpkg[] = {"GPKG", NULL};
+        h->own = GDALOpenEx(r->src->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                            gpkg, NULL, NULL);
+        r->layer = h->own
+                       ? GDALDatasetGetLayerByName(h->own, r->src->layer_name)
+                       : NULL;
+    }
+    h->st = WS_ERR_UNSUPPORTED;
+    if (r->layer && OGR_L_SetAttributeFilter(r->layer, h->where) == OGRERR_NONE)
+        h->st = arrow_stream(r);
+    if (r->layer)
+        OGR_L_SetAttributeFilter(r->layer, NULL);
+    if (h->own)
+        GDALClose(h->own);
+    return NULL;
+}
+
+/* ds: the first half, then the second's dwellings and counts. */
+static ws_status join_halves(ws_dataset *ds, bag_half *h, bag_counts *cnt) {
+    ws_status st = h[0].st != WS_OK ? h[0].st : h[1].st;
+    if (st != WS_OK)
+        return st;
+    st = ws__dataset_append_dwellings(ds, h[1].r.ds);
+    bag_counts *a = &h[0].r.cnt, *b = &h[1].r.cnt;
+    *cnt = (bag_counts){a->read + b->read, a->no_location + b->no_location,
+                        a->bad_coordinates + b->bad_coordinates,
+                        a->other_gemeente + b->other_gemeente,
+                        a->outside_box + b->outside_box};
+    return st;
+}
+
+/* WS_ERR_UNSUPPORTED when the layer cannot be split (or either half asks
+ * for the per-feature reader): then it is read in one. */
+static ws_status read_halves(const arrow_read *whole, bag_counts *cnt) {
+    const char *fid = OGR_L_GetFIDColumn(whole->layer);
+    long long lo, hi;
+    long long min_rows = split_min_rows();
+    if (!fid_range(whole->src, fid, &lo, &hi) || hi - lo < min_rows ||
+        ws__threads_for((size_t)(hi - lo), (size_t)min_rows) < 2)
+        return WS_ERR_UNSUPPORTED;
+    long long mid = lo + (hi - lo) / 2;
+    bag_half h[2];
+    memset(h, 0, sizeof h);
+    h[0].r = *whole;
+    h[0].r.total = mid - lo + 1; /* about the first half's rows */
+    h[1].r = *whole;
+    h[1].r.layer = NULL;
+    h[1].r.report = false; /* progress callbacks come from one thread */
+    snprintf(h[0].where, sizeof h[0].where, "\"%s\" <= %lld", fid, mid);
+    snprintf(h[1].where, sizeof h[1].where, "\"%s\" > %lld", fid, mid);
+    ws_ctx_options o = whole->ctx->opt;
+    o.log = NULL; /* the Arrow reader does not log */
+    o.progress = NULL;
+    ws_status st = WS_ERR_UNSUPPORTED; /* no second context: read in one */
+    if (ws_ctx_new(&o, &h[1].r.ctx) == WS_OK &&
+        ws__dataset_new(h[1].r.ctx, &h[1].r.ds) == WS_OK) {
+        ws__run_parts(read_half, h, sizeof h[0], 2);
+        st = join_halves(whole->ds, h, cnt);
+        if (st != WS_OK && st != WS_ERR_UNSUPPORTED && h[1].st == st)
+            st = ws__error(whole->ctx, st, "%s", ws_ctx_errmsg(h[1].r.ctx));
+    }
+    ws_dataset_free(h[1].r.ds);
+    ws_ctx_free(h[1].r.ctx);
+    return st;
 }
 
 /* Read through the Arrow stream. WS_ERR_UNSUPPORTED (not recorded) means:
@@ -655,48 +848,21 @@ static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
     if (f->use_is_list ||
         !CPLTestBool(CPLGetConfigOption("WS_BAG_ARROW", "YES")))
         return WS_ERR_UNSUPPORTED;
-    arrow_fields af = {0};
-    af.current = ws__calloc(ctx, f->ncurrent + 1, sizeof *af.current);
-    if (!af.current)
-        return WS_ERR_NOMEM;
-    struct ArrowArrayStream stream = {0};
-    struct ArrowSchema schema = {0};
+    arrow_read whole = {ctx, ds,  src,   src->layer, def,
+                        f,   sel, total, true,       {0}};
     ws_status st = WS_ERR_UNSUPPORTED;
-    ws__gdal_begin(ctx);
-    ignore_other_fields(src, f);
-    OGR_L_ResetReading(src->layer);
-    char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
-    bool ok = OGR_L_GetArrowStream(src->layer, &stream, opts) &&
-              stream.get_schema(&stream, &schema) == 0 &&
-              arrow_map(&schema, src, f, &af);
-    CSLDestroy(opts);
-    while (ok) {
-        struct ArrowArray a = {0};
-        if (stream.get_next(&stream, &a) != 0 || ws__gdal_msg(ctx)[0]) {
-            st = WS_ERR_UNSUPPORTED; /* let the per-feature reader report */
-            if (a.release)
-                a.release(&a);
-            break;
+    if (can_split(ctx, src, f, sel)) {
+        size_t n0 = ds->dw.n, rejected0 = ds->n_vbo_rejected;
+        st = read_halves(&whole, cnt);
+        if (st == WS_ERR_UNSUPPORTED) { /* undo, and try it in one */
+            ds->dw.n = n0;
+            ds->n_vbo_rejected = rejected0;
         }
-        if (!a.release) {
-            st = WS_OK;
-            break;
-        }
-        st = arrow_batch(ds, &a, &schema, def, &af, sel, cnt);
-        a.release(&a);
-        if (st == WS_OK)
-            st = ws__progress(ctx, progress_ratio(cnt->read, total),
-                              "BAG lezen");
-        if (st != WS_OK)
-            break;
     }
-    if (schema.release)
-        schema.release(&schema);
-    if (stream.release)
-        stream.release(&stream);
-    OGR_L_SetIgnoredFields(src->layer, NULL);
-    ws__gdal_end(ctx);
-    ws__free(ctx, af.current);
+    if (st == WS_ERR_UNSUPPORTED) {
+        st = arrow_stream(&whole);
+        *cnt = whole.cnt;
+    }
     if (st == WS_OK)
         ds->n_vbo_read += cnt->read;
     return st;

@@ -199,6 +199,26 @@ ws_status ws__dataset_add_input(ws_dataset *ds, const char *role,
     return WS_OK;
 }
 
+ws_status ws__dataset_append_dwellings(ws_dataset *ds, const ws_dataset *from) {
+    ws__dwellings *d = &ds->dw;
+    const ws__dwellings *s = &from->dw;
+    if (dwellings_reserve(ds->ctx, d, d->n + s->n) != WS_OK)
+        return WS_ERR_NOMEM;
+#define WS_APPEND_(field)                                                      \
+    memcpy(d->field + d->n, s->field, s->n * sizeof *s->field)
+    WS_APPEND_(x);
+    WS_APPEND_(y);
+    WS_APPEND_(oppervlakte);
+    WS_APPEND_(bouwjaar);
+    WS_APPEND_(pand_id);
+    WS_APPEND_(pand_opp);
+    WS_APPEND_(buurt);
+#undef WS_APPEND_
+    d->n += s->n;
+    ds->n_vbo_rejected += from->n_vbo_rejected;
+    return WS_OK;
+}
+
 ws_status ws__dataset_take_dwellings(ws_dataset *ds, ws_dataset *from) {
     if (ds->dw.n != 0 ||
         ws__reserve(ds->ctx, (void **)&ds->inputs, &ds->inputcap,

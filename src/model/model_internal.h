@@ -150,6 +150,10 @@ ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
  * which has none yet, with their counts, inputs and parameters; `from`
  * keeps the rest, to be freed by the caller. */
 ws_status ws__dataset_take_dwellings(ws_dataset *ds, ws_dataset *from);
+/* Append the dwellings of `from` (read on another thread, into a context
+ * that shares ds's C-library allocator) after those of ds, with its count
+ * of rejected rows; `from` keeps its own, to be freed by the caller. */
+ws_status ws__dataset_append_dwellings(ws_dataset *ds, const ws_dataset *from);
 /* Make room for `n` dwellings in all (every column together), so that a
  * reader that knows how many rows follow grows the columns once. */
 ws_status ws__dataset_reserve_dwellings(ws_dataset *ds, size_t n);

@@ -40,6 +40,7 @@ static int teardown(void **state) {
     (void)state;
     ws_ctx_free(ctx);
     CPLSetConfigOption("WS_BAG_ARROW", NULL);
+    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
     unsetenv("WIJKSCAN_THREADS");
     return 0;
 }
@@ -95,14 +96,24 @@ static void assert_same_dwellings(const ws_dataset *a, const ws_dataset *b) {
                         n * sizeof *a->dw.pand_id);
 }
 
+/* The Arrow reader in one stream, in two halves of the fid range (split
+ * from 2 rows on, on two threads), and the per-feature reader. */
 static void compare_readers(const char *bag, const char *buurten,
                             const char *layer, const char *gemeente) {
-    ws_dataset *a = load(bag, buurten, layer, NULL, gemeente, true);
-    ws_dataset *b = load(bag, buurten, layer, NULL, gemeente, false);
-    assert_true(a->dw.n > 0);
-    assert_same_dwellings(a, b);
-    ws_dataset_free(a);
-    ws_dataset_free(b);
+    setenv("WIJKSCAN_THREADS", "2", 1);
+    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "1000000000");
+    ws_dataset *one = load(bag, buurten, layer, NULL, gemeente, true);
+    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "2");
+    ws_dataset *halves = load(bag, buurten, layer, NULL, gemeente, true);
+    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
+    unsetenv("WIJKSCAN_THREADS");
+    ws_dataset *plain = load(bag, buurten, layer, NULL, gemeente, false);
+    assert_true(plain->dw.n > 0);
+    assert_same_dwellings(one, plain);
+    assert_same_dwellings(halves, plain);
+    ws_dataset_free(one);
+    ws_dataset_free(halves);
+    ws_dataset_free(plain);
 }
 
 /* LVBAG in a GeoPackage: gebruiksdoel as "(1:woonfunctie)" text, history
