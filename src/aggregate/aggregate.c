@@ -392,13 +392,19 @@ static bool resolve_basis(ws_ctx *ctx, const ws_dataset *ds,
     return true;
 }
 
+/* `pand`: the statistics worked out ahead (taken over), or NULL. */
 static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
-                             const ws_aggregate_options *opt, accum_set *sets) {
+                             const ws_aggregate_options *opt,
+                             ws__pand_stats *pand, accum_set *sets) {
     per_dwelling pd;
     memset(&pd, 0, sizeof pd);
     pd.basis_known = resolve_basis(ctx, ds, opt, &pd);
-    ws_status st = ws__pand_stats_compute(
-        ctx, &ds->dw, opt->zorggeschikt.netto_factor, &pd.pand);
+    ws_status st = WS_OK;
+    if (pand)
+        pd.pand = *pand;
+    else
+        st = ws__pand_stats_compute(ctx, &ds->dw,
+                                    opt->zorggeschikt.netto_factor, &pd.pand);
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
                        opt->n_radii);
@@ -453,13 +459,7 @@ static ws_status record_params(ws_dataset *ds,
     return st;
 }
 
-ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
-                       const ws_aggregate_options *opt) {
-    if (!ctx || !ds || !opt)
-        return WS_ERR_INVALID_ARG;
-    ws_status st = check_options(ctx, opt);
-    if (st != WS_OK)
-        return st;
+static ws_status check_dataset(ws_ctx *ctx, const ws_dataset *ds) {
     if (ds->ncat && !ds->dist)
         return ws__error(ctx, WS_ERR_MISUSE,
                          "aggregate: run ws_access() before ws_aggregate()");
@@ -468,9 +468,32 @@ ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
             return ws__error(ctx, WS_ERR_MISUSE,
                              "aggregate: the dataset has no %s level",
                              ws_level_layer_name((ws_level)l));
+    return WS_OK;
+}
+
+ws_status ws_aggregate(ws_ctx *ctx, ws_dataset *ds,
+                       const ws_aggregate_options *opt) {
+    if (!ctx || !ds || !opt)
+        return WS_ERR_INVALID_ARG;
+    return ws__aggregate_ahead(ctx, ds, opt, NULL);
+}
+
+ws_status ws__aggregate_ahead(ws_ctx *ctx, ws_dataset *ds,
+                              const ws_aggregate_options *opt,
+                              ws__pand_ahead *ahead) {
+    ws__pand_stats pand = {0};
+    bool have = ahead && ws__pand_ahead_take(
+                             ctx, ahead, opt->zorggeschikt.netto_factor, &pand);
+    ws_status st = check_options(ctx, opt);
+    if (st == WS_OK)
+        st = check_dataset(ctx, ds);
+    if (st != WS_OK) {
+        ws__pand_stats_free(ctx, &pand);
+        return st;
+    }
     accum_set sets[WS_LEVEL_COUNT];
     memset(sets, 0, sizeof sets);
-    st = fill_levels(ctx, ds, opt, sets);
+    st = fill_levels(ctx, ds, opt, have ? &pand : NULL, sets);
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++) {
         writer w = {ds->levels[l].table, &sets[l], WS_OK};
         write_base(&w);

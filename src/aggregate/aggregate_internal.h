@@ -18,6 +18,26 @@ ws_status ws__pand_stats_compute(ws_ctx *ctx, const ws__dwellings *dw,
                                  double netto_factor, ws__pand_stats *out);
 void ws__pand_stats_free(ws_ctx *ctx, ws__pand_stats *s);
 
+/* The pand statistics worked out ahead, on a thread of their own:
+ * ws_pipeline_run starts them beside the join, which builds its grid on one
+ * core. They read only the dwellings' pand, oppervlakte and footprint,
+ * which no stage after the load changes, so the result is the one
+ * ws_aggregate would compute itself. */
+typedef struct ws__pand_ahead ws__pand_ahead;
+/* NULL when they are better worked out in ws_aggregate: a caller's
+ * allocator (need not be thread-safe), one thread (WIJKSCAN_THREADS=1),
+ * fewer than 100,000 dwellings, or no thread to be had. */
+ws__pand_ahead *ws__pand_ahead_start(ws_ctx *ctx, const ws_dataset *ds,
+                                     double netto_factor);
+/* Waits for the thread; when it succeeded for this netto_factor, moves its
+ * statistics into *out and returns true. Frees `a` either way. */
+bool ws__pand_ahead_take(ws_ctx *ctx, ws__pand_ahead *a, double netto_factor,
+                         ws__pand_stats *out);
+/* ws_aggregate with the statistics worked out ahead (NULL: compute). */
+ws_status ws__aggregate_ahead(ws_ctx *ctx, ws_dataset *ds,
+                              const ws_aggregate_options *opt,
+                              ws__pand_ahead *ahead);
+
 /* L_p = max(1, S / (footprint × netto_factor)) with S the summed oppervlakte
  * of the pand's n dwellings, the n - known unknown ones imputed with the mean
  * of the `known` ones (whose oppervlakte adds up to `sum_known`). NaN when no

@@ -10,8 +10,11 @@
  * from the number of woonlagen and the bouwjaar; those two thresholds are
  * parameters, not a published table (DOMAIN.md §2.3: UNCONFIRMED). */
 #include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../join/join_internal.h"
 #include "aggregate_internal.h"
 
 double ws__woonlagen(uint32_t n, uint32_t known, double sum_known,
@@ -128,6 +131,58 @@ ws_status ws__pand_stats_compute(ws_ctx *ctx, const ws__dwellings *dw,
     out->per_pand = count;
     out->woonlagen = lagen;
     return WS_OK;
+}
+
+struct ws__pand_ahead {
+    pthread_t tid;
+    ws_ctx *ctx; /* the thread's own: errors and allocations */
+    const ws__dwellings *dw;
+    double netto_factor;
+    ws__pand_stats stats;
+    ws_status st;
+};
+
+static void *pand_worker(void *arg) {
+    ws__pand_ahead *a = arg;
+    a->st = ws__pand_stats_compute(a->ctx, a->dw, a->netto_factor, &a->stats);
+    return NULL;
+}
+
+ws__pand_ahead *ws__pand_ahead_start(ws_ctx *ctx, const ws_dataset *ds,
+                                     double netto_factor) {
+    if (!ws__ctx_thread_safe_alloc(ctx) ||
+        ws__threads_for(ds->dw.n, 100000) < 2)
+        return NULL;
+    ws__pand_ahead *a = calloc(1, sizeof *a);
+    ws_ctx_options o = ctx->opt;
+    o.log = NULL;
+    o.progress = NULL;
+    if (!a || ws_ctx_new(&o, &a->ctx) != WS_OK) {
+        free(a);
+        return NULL;
+    }
+    a->dw = &ds->dw;
+    a->netto_factor = netto_factor;
+    if (pthread_create(&a->tid, NULL, pand_worker, a) != 0) {
+        ws_ctx_free(a->ctx);
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+bool ws__pand_ahead_take(ws_ctx *ctx, ws__pand_ahead *a, double netto_factor,
+                         ws__pand_stats *out) {
+    pthread_join(a->tid, NULL);
+    /* same C allocator (ws__ctx_thread_safe_alloc): ctx may free them */
+    bool ok = a->st == WS_OK && a->netto_factor == netto_factor;
+    if (ok)
+        *out = a->stats;
+    else
+        ws__pand_stats_free(ctx, &a->stats);
+    ws_ctx_free(a->ctx);
+    free(a);
+    return ok;
 }
 
 ws_status ws__zorggeschikt_check(ws_ctx *ctx,

@@ -3,11 +3,13 @@
  * options) that the export records, so an output can be traced back to the
  * exact configuration that made it. */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "../aggregate/aggregate_internal.h"
 #include "../filter/filter.h"
 #include "../model/model_internal.h"
 #include "wijkscan/pipeline.h"
@@ -179,14 +181,15 @@ static ws_status score_stage(ws_ctx *ctx, ws_dataset *ds,
 /* The stages after load, each on the loaded dataset. */
 static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
                            const ws_pipeline_options *opt,
-                           const ws_export_options *out) {
+                           const ws_export_options *out,
+                           ws__pand_ahead **ahead) {
     switch (stage) {
     case WS_STAGE_JOIN:
         return ws_join(ctx, ds, &opt->join);
     case WS_STAGE_ACCESS:
         return ws_access(ctx, ds, &opt->access);
     case WS_STAGE_AGGREGATE:
-        return ws_aggregate(ctx, ds, &opt->aggregate);
+        return ws__aggregate_ahead(ctx, ds, &opt->aggregate, *ahead);
     case WS_STAGE_SCORE:
         return score_stage(ctx, ds, opt);
     case WS_STAGE_EXPORT:
@@ -220,11 +223,23 @@ ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
     double t = now_seconds();
     ws_status st = ws_load(ctx, &load, &ds);
     s->seconds[WS_STAGE_LOAD] = now_seconds() - t;
+    /* the pand statistics beside the join and access (aggregate_internal.h) */
+    ws__pand_ahead *ahead =
+        st == WS_OK ? ws__pand_ahead_start(
+                          ctx, ds, opt->aggregate.zorggeschikt.netto_factor)
+                    : NULL;
     for (int stage = WS_STAGE_JOIN; st == WS_OK && stage < WS_STAGE_COUNT;
          stage++) {
         t = now_seconds();
-        st = run_stage((ws_stage)stage, ctx, ds, opt, &out);
+        st = run_stage((ws_stage)stage, ctx, ds, opt, &out, &ahead);
+        if (stage == WS_STAGE_AGGREGATE)
+            ahead = NULL; /* taken, whatever the outcome */
         s->seconds[stage] = now_seconds() - t;
+    }
+    if (ahead) { /* a stage before aggregate failed */
+        ws__pand_stats unused = {0};
+        if (ws__pand_ahead_take(ctx, ahead, NAN, &unused))
+            ws__pand_stats_free(ctx, &unused);
     }
     summarise(ctx, ds, s);
     if (st == WS_OK && keep)

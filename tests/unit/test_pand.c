@@ -493,8 +493,7 @@ static void test_footprints(void **state) {
     run_end(&r);
 }
 
-static void test_indicators_by_hand(void **state) {
-    ws_test_dir *fx = *state;
+static void indicators_by_hand(ws_test_dir *fx) {
     run r;
     run_start(&r);
     run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL, false);
@@ -550,6 +549,51 @@ static void test_indicators_by_hand(void **state) {
                         "1975");
     assert_string_equal(param(ds, "zorggeschikt_eengezins_min_oppervlakte_m2"),
                         "90");
+    run_end(&r);
+}
+
+/* The pand statistics are worked out in ws_aggregate with one thread, and
+ * beside the join on a thread of their own with two
+ * (ws__pand_ahead_start): the same values by hand either way. */
+static void test_indicators_by_hand(void **state) {
+    setenv("WIJKSCAN_THREADS", "1", 1);
+    indicators_by_hand(*state);
+    unsetenv("WIJKSCAN_THREADS");
+}
+
+static void test_indicators_by_hand_ahead(void **state) {
+    setenv("WIJKSCAN_THREADS", "2", 1);
+    indicators_by_hand(*state);
+    unsetenv("WIJKSCAN_THREADS");
+}
+
+/* Statistics worked out for another netto_factor are not used. */
+static void test_ahead_for_another_factor(void **state) {
+    ws_test_dir *fx = *state;
+    run r;
+    run_start(&r);
+    run_fixture(&r, fx, write_bag(fx, "bag.gpkg", true), NULL, false);
+    setenv("WIJKSCAN_THREADS", "2", 1);
+    ws__pand_ahead *a = ws__pand_ahead_start(r.ctx, r.ds, 0.8);
+    unsetenv("WIJKSCAN_THREADS");
+    assert_non_null(a);
+    ws__pand_stats st = {0};
+    assert_false(ws__pand_ahead_take(r.ctx, a, 0.7, &st));
+    assert_null(st.per_pand);
+    setenv("WIJKSCAN_THREADS", "2", 1);
+    a = ws__pand_ahead_start(r.ctx, r.ds, 0.8);
+    unsetenv("WIJKSCAN_THREADS");
+    assert_true(ws__pand_ahead_take(r.ctx, a, 0.8, &st));
+    ws__pand_stats inline_st;
+    assert_int_equal(ws__pand_stats_compute(r.ctx, &r.ds->dw, 0.8, &inline_st),
+                     WS_OK);
+    size_t n = r.ds->dw.n;
+    assert_memory_equal(st.per_pand, inline_st.per_pand,
+                        n * sizeof *st.per_pand);
+    assert_memory_equal(st.woonlagen, inline_st.woonlagen,
+                        n * sizeof *st.woonlagen);
+    ws__pand_stats_free(r.ctx, &st);
+    ws__pand_stats_free(r.ctx, &inline_st);
     run_end(&r);
 }
 
@@ -764,6 +808,12 @@ int main(void) {
             test_indicators_by_hand, ws_test_setup_dir, ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(
             test_parameters_from_yaml, ws_test_setup_dir, ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_indicators_by_hand_ahead,
+                                        ws_test_setup_dir,
+                                        ws_test_teardown_dir),
+        cmocka_unit_test_setup_teardown(test_ahead_for_another_factor,
+                                        ws_test_setup_dir,
+                                        ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_no_pand_layer, ws_test_setup_dir,
                                         ws_test_teardown_dir),
         cmocka_unit_test_setup_teardown(test_skip_panden, ws_test_setup_dir,
