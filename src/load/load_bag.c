@@ -806,7 +806,7 @@ static ws_status join_halves(ws_dataset *ds, bag_half *h, bag_counts *cnt) {
  * for the per-feature reader): then it is read in one. */
 static ws_status read_halves(const arrow_read *whole, bag_counts *cnt) {
     const char *fid = OGR_L_GetFIDColumn(whole->layer);
-    long long lo, hi;
+    long long lo = 0, hi = 0;
     long long min_rows = split_min_rows();
     if (!fid_range(whole->src, fid, &lo, &hi) || hi - lo < min_rows ||
         ws__threads_for((size_t)(hi - lo), (size_t)min_rows) < 2)
