@@ -13,11 +13,16 @@
  * grid) are decided by GEOS one by one, as before. The assignment is
  * therefore identical to the point-by-point one, including the edge rule.
  *
- * The dwellings are split into contiguous ranges over threads; each thread
- * has its own GEOS context, STRtree and prepared geometries over the shared
- * (read-only) buurt polygons. Only the calling thread allocates through the
- * context, reports progress and records errors; of several errors the one
- * of the lowest dwelling wins, as in a sequential run. */
+ * Each thread has its own GEOS context, STRtree and prepared geometries
+ * over the shared (read-only) buurt polygons. The grid lookups are split
+ * into contiguous ranges of dwellings; what GEOS decides (the components'
+ * representative points, the dwellings near a boundary) is split into
+ * strips of grid columns with about as many dwellings each, so that a
+ * thread prepares the buurten of its strip rather than every buurt (the
+ * preparation, ≈ 50 µs a buurt, was most of the national join's serial
+ * part). Only the calling thread allocates through the context, reports
+ * progress and records errors; of several errors the one of the lowest
+ * dwelling wins, as in a sequential run. */
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -37,6 +42,8 @@ enum {
     MAX_CANDIDATES = 64,
     JOIN_SLOW = -2,  /* grid cell: decide point by point */
     JOIN_UNSET = -3, /* grid cell: clean, not classified yet */
+    JOIN_QUEUED = -4,
+    JOIN_COMPONENT = -5, /* and below: clean cell of component -5 - code */
     GRID_MIN_DWELLINGS = 20000,
     THREAD_MIN_DWELLINGS = 100000,
     MAX_THREADS = 8
@@ -155,7 +162,13 @@ static ws_status assign_point(join_index *ix, const ws_table *t, double x,
 typedef struct join_grid {
     double x0, y0, cs;
     long nx, ny;
-    int32_t *cell; /* row, -1 outside every buurt, JOIN_SLOW */
+    int32_t *cell; /* row, -1 outside every buurt, JOIN_SLOW; while it is
+                      built, JOIN_COMPONENT - c for clean component c */
+    size_t ncomp;
+    size_t *first;   /* [ncomp]: a cell of the component, whose centre
+                        stands for it */
+    int32_t *row;    /* [ncomp]: its answer */
+    long *strip_end; /* [threads]: the columns up to which a thread works */
 } join_grid;
 
 static void grid_mark_box(join_grid *g, double ax, double ay, double bx,
@@ -239,26 +252,29 @@ static ws_status grid_mark_geometry(ws_ctx *ctx, join_grid *g,
     return WS_OK;
 }
 
-/* Classify every connected set of clean cells by one point of it. */
-static ws_status grid_classify(ws_ctx *ctx, join_grid *g, join_index *ix,
-                               const ws_table *t) {
-    size_t ncell = (size_t)g->nx * (size_t)g->ny;
+/* Label every connected set of clean cells ("component"); one point of
+ * each decides it later (classify_strip), for all its cells. */
+static ws_status grid_components(ws_ctx *ctx, join_grid *g) {
+    size_t ncell = (size_t)g->nx * (size_t)g->ny, cap = 0;
     int32_t *stack = ws__malloc(ctx, ncell * sizeof *stack);
-    size_t *members = ws__malloc(ctx, ncell * sizeof *members);
-    if (!stack || !members) {
-        ws__free(ctx, stack);
-        ws__free(ctx, members);
-        return WS_ERR_NOMEM;
-    }
-    for (size_t start = 0; start < ncell; start++) {
+    ws_status st = stack ? WS_OK : WS_ERR_NOMEM;
+    for (size_t start = 0; st == WS_OK && start < ncell; start++) {
         if (g->cell[start] != JOIN_UNSET)
             continue;
-        size_t sp = 0, nm = 0;
+        if (g->ncomp >= (size_t)(INT32_MAX + JOIN_COMPONENT) ||
+            ws__reserve(ctx, (void **)&g->first, &cap, g->ncomp + 1,
+                        sizeof *g->first) != WS_OK) {
+            st = WS_ERR_NOMEM;
+            break;
+        }
+        int32_t code = JOIN_COMPONENT - (int32_t)g->ncomp;
+        g->first[g->ncomp++] = start;
+        size_t sp = 0;
         stack[sp++] = (int32_t)start;
-        g->cell[start] = JOIN_SLOW - 2; /* queued */
+        g->cell[start] = JOIN_QUEUED;
         while (sp > 0) {
             size_t c = (size_t)stack[--sp];
-            members[nm++] = c;
+            g->cell[c] = code;
             long i = (long)(c % (size_t)g->nx), j = (long)(c / (size_t)g->nx);
             long nb[4][2] = {{i - 1, j}, {i + 1, j}, {i, j - 1}, {i, j + 1}};
             for (int k = 0; k < 4; k++) {
@@ -267,28 +283,30 @@ static ws_status grid_classify(ws_ctx *ctx, join_grid *g, join_index *ix,
                     continue;
                 size_t d = (size_t)(nb[k][1] * g->nx + nb[k][0]);
                 if (g->cell[d] == JOIN_UNSET) {
-                    g->cell[d] = JOIN_SLOW - 2;
+                    g->cell[d] = JOIN_QUEUED;
                     stack[sp++] = (int32_t)d;
                 }
             }
         }
-        double x = g->x0 + ((double)(start % (size_t)g->nx) + 0.5) * g->cs;
-        double y = g->y0 + ((double)(start / (size_t)g->nx) + 0.5) * g->cs;
-        int32_t row = JOIN_SLOW;
-        bool boundary = false;
-        if (assign_point(ix, t, x, y, &row, &boundary) != WS_OK || boundary)
-            row = JOIN_SLOW; /* cannot happen in a clean cell; stay exact */
-        for (size_t k = 0; k < nm; k++)
-            g->cell[members[k]] = row;
     }
     ws__free(ctx, stack);
-    ws__free(ctx, members);
-    return WS_OK;
+    if (st == WS_OK) {
+        g->row = ws__malloc(ctx, (g->ncomp ? g->ncomp : 1) * sizeof *g->row);
+        st = g->row ? WS_OK : WS_ERR_NOMEM;
+    }
+    return st;
 }
 
-static ws_status grid_build(ws_ctx *ctx, const ws__level *b, join_index *ix,
+/* Every component's answer into its cells. */
+static void grid_fill(join_grid *g) {
+    size_t ncell = (size_t)g->nx * (size_t)g->ny;
+    for (size_t c = 0; c < ncell; c++)
+        if (g->cell[c] <= JOIN_COMPONENT)
+            g->cell[c] = g->row[(size_t)(JOIN_COMPONENT - g->cell[c])];
+}
+
+static ws_status grid_build(ws_ctx *ctx, const ws__level *b,
                             size_t target_cells, join_grid *g) {
-    memset(g, 0, sizeof *g);
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
     for (size_t i = 0; i < b->table->nrows; i++) {
         double v;
@@ -328,7 +346,7 @@ static ws_status grid_build(ws_ctx *ctx, const ws__level *b, join_index *ix,
         st = grid_mark_geometry(ctx, g, b->geom[i], &buf, &cap);
     ws__free(ctx, buf);
     if (st == WS_OK)
-        st = grid_classify(ctx, g, ix, b->table);
+        st = grid_components(ctx, g);
     return st;
 }
 
@@ -365,8 +383,9 @@ void ws__join_tuning_init(ws__join_tuning *t) {
 typedef struct join_work {
     ws_ctx *ctx; /* used by the calling thread (part 0) only */
     const ws_dataset *ds;
-    const join_grid *grid;
+    join_grid *grid; /* this thread writes only its strip's answers */
     join_index ix;
+    int k, nt; /* this thread's strip, of nt */
     size_t lo, hi, n_slow;
     size_t fail_at; /* first dwelling that failed, or SIZE_MAX */
     ws_status st;
@@ -379,13 +398,113 @@ static void work_message(const char *message, void *userdata) {
     ws__strlcpy(ix->own, message ? message : "", sizeof ix->own);
 }
 
+/* A thread's own STRtree and prepared geometries, made on first use. */
+static ws_status own_index(join_work *w) {
+    return w->ix.tree ? WS_OK
+                      : index_build(&w->ix, &w->ds->levels[WS_LEVEL_BUURT]);
+}
+
+/* The grid column of x, clamped to the grid (NaN: 0). */
+static long grid_column(const join_grid *g, double x) {
+    double fi = floor((x - g->x0) / g->cs);
+    if (!(fi >= 0))
+        return 0;
+    return fi >= (double)g->nx ? g->nx - 1 : (long)fi;
+}
+
+static int strip_of(const join_grid *g, long column, int nt) {
+    int k = 0;
+    while (k + 1 < nt && column >= g->strip_end[k])
+        k++;
+    return k;
+}
+
+/* Strips of grid columns with about as many dwellings each. GEOS prepares
+ * a buurt for a thread when that thread first tests a point against it
+ * (the point-in-polygon index of hundreds of vertices, ≈ 50 µs): split by
+ * strip, each thread prepares the buurten of its own strip, not all. */
+static ws_status grid_strips(ws_ctx *ctx, join_grid *g, const ws__dwellings *d,
+                             int nt) {
+    size_t *count = ws__calloc(ctx, (size_t)g->nx, sizeof *count);
+    g->strip_end = ws__malloc(ctx, (size_t)nt * sizeof *g->strip_end);
+    if (!count || !g->strip_end) {
+        ws__free(ctx, count);
+        return WS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < d->n; i++)
+        count[grid_column(g, d->x[i])]++;
+    size_t seen = 0;
+    int k = 0;
+    for (long c = 0; c < g->nx && k < nt - 1; c++) {
+        seen += count[c];
+        while (k < nt - 1 && seen >= d->n / (size_t)nt * (size_t)(k + 1))
+            g->strip_end[k++] = c + 1;
+    }
+    while (k < nt)
+        g->strip_end[k++] = g->nx;
+    ws__free(ctx, count);
+    return WS_OK;
+}
+
+/* The components whose first cell lies in this thread's strip, each by
+ * the centre of that cell. */
+static void *classify_strip(void *arg) {
+    join_work *w = arg;
+    join_grid *g = w->grid;
+    const ws_table *t = w->ds->levels[WS_LEVEL_BUURT].table;
+    if ((w->st = own_index(w)) != WS_OK) {
+        w->fail_at = 0;
+        return NULL;
+    }
+    for (size_t c = 0; c < g->ncomp; c++) {
+        size_t cell = g->first[c];
+        long i = (long)(cell % (size_t)g->nx), j = (long)(cell / (size_t)g->nx);
+        if (strip_of(g, i, w->nt) != w->k)
+            continue;
+        double x = g->x0 + ((double)i + 0.5) * g->cs;
+        double y = g->y0 + ((double)j + 0.5) * g->cs;
+        int32_t row = JOIN_SLOW;
+        bool boundary = false;
+        if (assign_point(&w->ix, t, x, y, &row, &boundary) != WS_OK || boundary)
+            row = JOIN_SLOW; /* cannot happen in a clean cell; stay exact */
+        g->row[c] = row;
+    }
+    return NULL;
+}
+
+/* The dwellings the grid left to GEOS (JOIN_SLOW in out), in this thread's
+ * strip, in dwelling order. */
+static void *slow_strip(void *arg) {
+    join_work *w = arg;
+    const ws__dwellings *d = &w->ds->dw;
+    const ws_table *t = w->ds->levels[WS_LEVEL_BUURT].table;
+    int32_t *out = w->ds->dw.buurt;
+    for (size_t i = 0; i < d->n; i++) {
+        /* the strip first: another strip's dwellings are being written */
+        if (strip_of(w->grid, grid_column(w->grid, d->x[i]), w->nt) != w->k ||
+            out[i] != JOIN_SLOW)
+            continue;
+        int32_t r;
+        if ((w->st = assign_point(&w->ix, t, d->x[i], d->y[i], &r, NULL)) !=
+            WS_OK) {
+            w->fail_at = i; /* each strip to its first error: the
+                               lowest dwelling's error wins */
+            break;
+        }
+        out[i] = r;
+    }
+    return NULL;
+}
+
+/* Every dwelling of the range: from the grid where it decides (the rest
+ * marked JOIN_SLOW for slow_strip), else by GEOS. */
 static void *join_range(void *arg) {
     join_work *w = arg;
     const ws__dwellings *d = &w->ds->dw;
     const ws_table *t = w->ds->levels[WS_LEVEL_BUURT].table;
     int32_t *out = w->ds->dw.buurt;
-    if (w->own_geos && (w->st = index_build(
-                            &w->ix, &w->ds->levels[WS_LEVEL_BUURT])) != WS_OK) {
+    bool defer = w->grid->cell != NULL;
+    if (!defer && (w->st = own_index(w)) != WS_OK) {
         w->fail_at = w->lo;
         return NULL;
     }
@@ -405,8 +524,9 @@ static void *join_range(void *arg) {
         int32_t r = grid_lookup(w->grid, d->x[i], d->y[i]);
         if (r < -1) {
             w->n_slow++;
-            if ((w->st = assign_point(&w->ix, t, d->x[i], d->y[i], &r, NULL)) !=
-                WS_OK) {
+            r = JOIN_SLOW;
+            if (!defer && (w->st = assign_point(&w->ix, t, d->x[i], d->y[i], &r,
+                                                NULL)) != WS_OK) {
                 w->fail_at = i;
                 break;
             }
@@ -430,6 +550,20 @@ void ws__run_parts(void *(*fn)(void *), void *parts, size_t size, int n) {
         else
             fn(p + (size_t)k * size);
     }
+}
+
+/* The error of the parts, if any: the one of the lowest dwelling, as in a
+ * run on one thread. */
+static ws_status parts_status(ws_ctx *ctx, const join_work *w, int nt) {
+    int worst = -1;
+    for (int k = 0; k < nt; k++)
+        if (w[k].st != WS_OK && (worst < 0 || w[k].fail_at < w[worst].fail_at))
+            worst = k;
+    if (worst < 0)
+        return WS_OK;
+    ws_status st = w[worst].st;
+    return st == WS_ERR_CANCELLED ? st
+                                  : ws__error(ctx, st, "%s", w[worst].ix.msg);
 }
 
 ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *tu) {
@@ -472,28 +606,38 @@ ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *tu) {
     if (st == WS_OK && use_grid) {
         size_t cells = tu->cells ? tu->cells : 2 * n;
         cells = cells < 65536 ? 65536 : (cells > 8000000 ? 8000000 : cells);
-        st = grid_build(ctx, b, &w[0].ix, cells, &grid);
+        st = grid_build(ctx, b, cells, &grid);
+    }
+    for (int k = 0; k < nt; k++) {
+        w[k].ctx = ctx;
+        w[k].ds = ds;
+        w[k].grid = &grid;
+        w[k].k = k;
+        w[k].nt = nt;
+        w[k].lo = n * (size_t)k / (size_t)nt;
+        w[k].hi = n * (size_t)(k + 1) / (size_t)nt;
+        w[k].fail_at = SIZE_MAX;
+        w[k].stop = &stop;
+    }
+    if (st == WS_OK && grid.cell) { /* the components, strip by strip */
+        st = grid_strips(ctx, &grid, &ds->dw, nt);
+        if (st == WS_OK) {
+            ws__run_parts(classify_strip, w, sizeof w[0], nt);
+            st = parts_status(ctx, w, nt);
+        }
+        if (st == WS_OK)
+            grid_fill(&grid);
     }
     if (st == WS_OK) {
-        for (int k = 0; k < nt; k++) {
-            w[k].ctx = ctx;
-            w[k].ds = ds;
-            w[k].grid = &grid;
-            w[k].lo = n * (size_t)k / (size_t)nt;
-            w[k].hi = n * (size_t)(k + 1) / (size_t)nt;
-            w[k].fail_at = SIZE_MAX;
-            w[k].stop = &stop;
-        }
         ws__run_parts(join_range, w, sizeof w[0], nt);
+        st = parts_status(ctx, w, nt);
         tu->n_slow = 0;
-        for (int k = 0; k < nt; k++) {
+        for (int k = 0; k < nt; k++)
             tu->n_slow += w[k].n_slow;
-            if (st == WS_OK && w[k].st != WS_OK) {
-                st = w[k].st;
-                if (st != WS_ERR_CANCELLED)
-                    ws__error(ctx, st, "%s", w[k].ix.msg);
-            }
-        }
+    }
+    if (st == WS_OK && grid.cell && tu->n_slow > 0) {
+        ws__run_parts(slow_strip, w, sizeof w[0], nt);
+        st = parts_status(ctx, w, nt);
     }
     for (int k = 0; k < nt; k++) {
         if (w[k].ix.geos)
@@ -503,6 +647,9 @@ ws_status ws__join_tuned(ws_ctx *ctx, ws_dataset *ds, ws__join_tuning *tu) {
             GEOS_finish_r(w[k].ix.geos);
     }
     ws__free(ctx, grid.cell);
+    ws__free(ctx, grid.first);
+    ws__free(ctx, grid.row);
+    ws__free(ctx, grid.strip_end);
     return st;
 }
 

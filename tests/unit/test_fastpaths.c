@@ -163,7 +163,7 @@ static void join_modes_agree(void **state) {
     static const struct {
         int threads;
         size_t cells;
-    } modes[] = {{1, 0}, {2, 0}, {3, 70000}, {2, 4000000}};
+    } modes[] = {{1, 0}, {2, 0}, {3, 70000}, {2, 4000000}, {5, 200000}};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         memset(ds->dw.buurt, 0x55, n * sizeof *ds->dw.buurt);
         ws__join_tuning_init(&t);
