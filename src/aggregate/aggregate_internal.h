@@ -30,7 +30,8 @@ typedef struct ws__pand_ahead ws__pand_ahead;
 ws__pand_ahead *ws__pand_ahead_start(ws_ctx *ctx, const ws_dataset *ds,
                                      double netto_factor);
 /* Waits for the thread; when it succeeded for this netto_factor, moves its
- * statistics into *out and returns true. Frees `a` either way. */
+ * statistics into *out and returns true. Frees `a` either way; with out
+ * NULL the statistics are dropped (a stage before aggregate failed). */
 bool ws__pand_ahead_take(ws_ctx *ctx, ws__pand_ahead *a, double netto_factor,
                          ws__pand_stats *out);
 /* ws_aggregate with the statistics worked out ahead (NULL: compute). */

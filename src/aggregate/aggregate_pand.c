@@ -154,10 +154,7 @@ ws__pand_ahead *ws__pand_ahead_start(ws_ctx *ctx, const ws_dataset *ds,
         ws__threads_for(ds->dw.n, 100000) < 2)
         return NULL;
     ws__pand_ahead *a = calloc(1, sizeof *a);
-    ws_ctx_options o = ctx->opt;
-    o.log = NULL;
-    o.progress = NULL;
-    if (!a || ws_ctx_new(&o, &a->ctx) != WS_OK) {
+    if (!a || ws__ctx_new_worker(ctx, NULL, NULL, false, &a->ctx) != WS_OK) {
         free(a);
         return NULL;
     }
@@ -175,7 +172,7 @@ bool ws__pand_ahead_take(ws_ctx *ctx, ws__pand_ahead *a, double netto_factor,
                          ws__pand_stats *out) {
     pthread_join(a->tid, NULL);
     /* same C allocator (ws__ctx_thread_safe_alloc): ctx may free them */
-    bool ok = a->st == WS_OK && a->netto_factor == netto_factor;
+    bool ok = out && a->st == WS_OK && a->netto_factor == netto_factor;
     if (ok)
         *out = a->stats;
     else

@@ -32,6 +32,16 @@ bool ws__ctx_thread_safe_alloc(const ws_ctx *ctx) {
            ctx->opt.allocator.free_fn == default_free;
 }
 
+ws_status ws__ctx_new_worker(const ws_ctx *ctx, ws_log_fn log, void *log_user,
+                             bool progress, ws_ctx **out) {
+    ws_ctx_options o = ctx->opt;
+    o.log = log;
+    o.log_user = log_user;
+    if (!progress)
+        o.progress = NULL;
+    return ws_ctx_new(&o, out);
+}
+
 static void geos_message(const char *message, void *userdata) {
     ws_ctx *ctx = userdata;
     ws__strlcpy(ctx->geos_msg, message ? message : "", sizeof ctx->geos_msg);

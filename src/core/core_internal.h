@@ -50,6 +50,11 @@ ws_status ws__reserve(ws_ctx *ctx, void **array, size_t *cap, size_t need,
  * own allocator need not be, so work is spread over threads that allocate
  * only under this one. */
 bool ws__ctx_thread_safe_alloc(const ws_ctx *ctx);
+/* A context for a worker thread: the options (allocator) of ctx, messages
+ * to `log` (NULL: none), and ctx's progress callback only when
+ * `progress`, so that progress comes from one thread at a time. */
+ws_status ws__ctx_new_worker(const ws_ctx *ctx, ws_log_fn log, void *log_user,
+                             bool progress, ws_ctx **out);
 
 /* --- errors: the first one wins; every call returns the recorded status,
  * so a failure caused by an earlier one reports the earlier cause --- */

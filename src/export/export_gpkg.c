@@ -324,17 +324,19 @@ static void fill_feature(OGRFeatureH f, const ws_table *t, size_t row,
 }
 
 /* A layer with geometry; its spatial index is collected here and written
- * after GDAL has closed the file (gpkg_rtree.c says why). */
-static OGRLayerH create_spatial_layer(gpkg_writer *w, const char *name,
-                                      OGRwkbGeometryType type) {
+ * after GDAL has closed the file (gpkg_rtree.c says why). `what` names the
+ * step in GDAL's error. */
+static ws_status create_spatial_layer(gpkg_writer *w, const char *name,
+                                      OGRwkbGeometryType type, const char *what,
+                                      OGRLayerH *out) {
     char **opts =
         CSLSetNameValue(NULL, "DESCRIPTION", "wijkscan " WS_VERSION_STRING);
     opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "NO");
-    OGRLayerH l = GDALDatasetCreateLayer(w->out, name, w->rd, type, opts);
+    *out = GDALDatasetCreateLayer(w->out, name, w->rd, type, opts);
     CSLDestroy(opts);
-    if (l && ws__rtree_begin(w->ctx, &w->rtrees, name) != WS_OK)
-        return NULL;
-    return l;
+    if (!*out)
+        return gdal_fail(w, what);
+    return ws__rtree_begin(w->ctx, &w->rtrees, name);
 }
 
 /* The feature just written, in the spatial index when it has a geometry. */
@@ -355,11 +357,9 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
     ws_status st = ws__output_columns(w->ctx, t, &order, &n);
     if (st != WS_OK)
         return st;
-    OGRLayerH l =
-        create_spatial_layer(w, ws_level_layer_name(lv), wkbMultiPolygon);
-    if (!l)
-        st = ws__has_error(w->ctx) ? ws__status_or(w->ctx, WS_ERR_NOMEM)
-                                   : gdal_fail(w, "creating a layer");
+    OGRLayerH l = NULL;
+    st = create_spatial_layer(w, ws_level_layer_name(lv), wkbMultiPolygon,
+                              "creating a layer", &l);
     if (st == WS_OK)
         st = create_fields(w, l, t, order, n);
     /* one feature for every row: each row sets all its fields */
@@ -385,17 +385,16 @@ static ws_status write_level(gpkg_writer *w, ws_level lv) {
 /* The voorzieningen as points with their category, for maps. */
 static ws_status write_amenities(gpkg_writer *w) {
     const ws_dataset *ds = w->ds;
-    OGRLayerH l = create_spatial_layer(w, "voorzieningen", wkbPoint);
-    if (!l)
-        return ws__has_error(w->ctx)
-                   ? ws__status_or(w->ctx, WS_ERR_NOMEM)
-                   : gdal_fail(w, "creating layer voorzieningen");
+    OGRLayerH l = NULL;
+    ws_status st = create_spatial_layer(w, "voorzieningen", wkbPoint,
+                                        "creating layer voorzieningen", &l);
+    if (st != WS_OK)
+        return st;
     OGRFieldDefnH fd = OGR_Fld_Create("categorie", OFTString);
     OGRErr e = OGR_L_CreateField(l, fd, TRUE);
     OGR_Fld_Destroy(fd);
     if (e != OGRERR_NONE)
         return gdal_fail(w, "creating a field");
-    ws_status st = WS_OK;
     for (size_t i = 0; st == WS_OK && i < ds->am.n; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
         OGR_F_SetFieldString(f, 0, ds->categories[ds->am.cat[i]]);

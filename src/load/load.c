@@ -112,10 +112,7 @@ static bool bag_in_parallel(ws_ctx *ctx, const ws_selection *sel) {
 /* Start reading the BAG on a thread; false when that could not be set up
  * (then the caller reads it in turn). */
 static bool bag_start(bag_job *j, pthread_t *tid) {
-    ws_ctx_options o = j->parent->opt;
-    o.log = keep_message;
-    o.log_user = j;
-    if (ws_ctx_new(&o, &j->ctx) != WS_OK)
+    if (ws__ctx_new_worker(j->parent, keep_message, j, true, &j->ctx) != WS_OK)
         return false;
     if (ws__dataset_new(j->ctx, &j->ds) == WS_OK &&
         pthread_create(tid, NULL, bag_worker, j) == 0)

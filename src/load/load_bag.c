@@ -821,11 +821,10 @@ static ws_status read_halves(const arrow_read *whole, bag_counts *cnt) {
     h[1].r.report = false; /* progress callbacks come from one thread */
     snprintf(h[0].where, sizeof h[0].where, "\"%s\" <= %lld", fid, mid);
     snprintf(h[1].where, sizeof h[1].where, "\"%s\" > %lld", fid, mid);
-    ws_ctx_options o = whole->ctx->opt;
-    o.log = NULL; /* the Arrow reader does not log */
-    o.progress = NULL;
     ws_status st = WS_ERR_UNSUPPORTED; /* no second context: read in one */
-    if (ws_ctx_new(&o, &h[1].r.ctx) == WS_OK &&
+    /* the Arrow reader does not log; progress comes from the first half */
+    if (ws__ctx_new_worker(whole->ctx, NULL, NULL, false, &h[1].r.ctx) ==
+            WS_OK &&
         ws__dataset_new(h[1].r.ctx, &h[1].r.ds) == WS_OK) {
         ws__run_parts(read_half, h, sizeof h[0], 2);
         st = join_halves(whole->ds, h, cnt);

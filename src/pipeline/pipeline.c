@@ -3,7 +3,6 @@
  * options) that the export records, so an output can be traced back to the
  * exact configuration that made it. */
 #include <dirent.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,14 +181,14 @@ static ws_status score_stage(ws_ctx *ctx, ws_dataset *ds,
 static ws_status run_stage(ws_stage stage, ws_ctx *ctx, ws_dataset *ds,
                            const ws_pipeline_options *opt,
                            const ws_export_options *out,
-                           ws__pand_ahead **ahead) {
+                           ws__pand_ahead *ahead) {
     switch (stage) {
     case WS_STAGE_JOIN:
         return ws_join(ctx, ds, &opt->join);
     case WS_STAGE_ACCESS:
         return ws_access(ctx, ds, &opt->access);
     case WS_STAGE_AGGREGATE:
-        return ws__aggregate_ahead(ctx, ds, &opt->aggregate, *ahead);
+        return ws__aggregate_ahead(ctx, ds, &opt->aggregate, ahead);
     case WS_STAGE_SCORE:
         return score_stage(ctx, ds, opt);
     case WS_STAGE_EXPORT:
@@ -231,16 +230,13 @@ ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
     for (int stage = WS_STAGE_JOIN; st == WS_OK && stage < WS_STAGE_COUNT;
          stage++) {
         t = now_seconds();
-        st = run_stage((ws_stage)stage, ctx, ds, opt, &out, &ahead);
+        st = run_stage((ws_stage)stage, ctx, ds, opt, &out, ahead);
         if (stage == WS_STAGE_AGGREGATE)
             ahead = NULL; /* taken, whatever the outcome */
         s->seconds[stage] = now_seconds() - t;
     }
-    if (ahead) { /* a stage before aggregate failed */
-        ws__pand_stats unused = {0};
-        if (ws__pand_ahead_take(ctx, ahead, NAN, &unused))
-            ws__pand_stats_free(ctx, &unused);
-    }
+    if (ahead) /* a stage before aggregate failed */
+        ws__pand_ahead_take(ctx, ahead, 0, NULL);
     summarise(ctx, ds, s);
     if (st == WS_OK && keep)
         *keep = ds;
