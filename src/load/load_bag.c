@@ -8,16 +8,17 @@
  * 9999. The pand footprints (and, for the LVBAG extract, the bouwjaar) come
  * from the pand layer of the same file (load_pand.c).
  *
- * Rows are read column-wise through OGR's Arrow stream (GDAL >= 3.6) with
- * only the needed fields; the
- * per-feature reader is the fallback for drivers or field types the Arrow
- * reader does not handle (an LVBAG StringList), and it re-reads the layer
- * whenever the Arrow read meets anything unusual (a GDAL error, a geometry
- * that is not a point, a WKB it cannot parse), so that every error is
- * reported exactly as the per-feature reader reports it. Both apply the
- * same rules to the same values; the GDAL configuration option
- * WS_BAG_ARROW=NO forces the per-feature reader. */
-#include <ctype.h>
+ * Three readers, each handing the layer to the next when it meets
+ * anything it does not handle: a whole GeoPackage layer is read with
+ * SQLite itself, on every core (load_bag_sqlite.c); other layers column-
+ * wise through OGR's Arrow stream (GDAL >= 3.6) with only the needed
+ * fields; and feature by feature, for drivers or field types the Arrow
+ * reader does not handle (an LVBAG StringList), or whenever a faster
+ * reader meets anything unusual (a GDAL error, a geometry that is not a
+ * point, a WKB it cannot parse), so that every error is reported exactly
+ * as the per-feature reader reports it. All apply the same rules to the
+ * same values (ws__bag_take_row); the GDAL configuration options
+ * WS_BAG_SQLITE=NO and WS_BAG_ARROW=NO switch the first two off. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,18 +29,7 @@
 #include <ogr_recordbatch.h>
 
 #include "../join/join_internal.h"
-#include "load_internal.h"
-
-typedef struct bag_fields {
-    int use, status, opp, bouwjaar, pand, gemeente;
-    int *current;
-    size_t ncurrent;
-    bool use_is_list;
-} bag_fields;
-
-typedef struct bag_counts {
-    size_t read, no_location, bad_coordinates, other_gemeente, outside_box;
-} bag_counts;
+#include "load_bag_internal.h"
 
 static bool numeric_type(OGRFieldType t) {
     return t == OFTInteger || t == OFTInteger64 || t == OFTReal;
@@ -499,53 +489,126 @@ static int wkb_point(const unsigned char *p, size_t len, double *x, double *y) {
     return -1;
 }
 
-/* Numeric part of a BAG identifier held as bytes (bag_id_number on the
- * text the per-feature reader sees: at most 255 bytes of it). */
-static uint64_t bag_id_bytes(const char *p, size_t len) {
-    if (len > 255)
-        len = 255;
-    size_t n = len;
-    while (n > 0 && !isdigit((unsigned char)p[n - 1]))
-        n--;
-    size_t start = n;
-    while (start > 0 && isdigit((unsigned char)p[start - 1]))
-        start--;
-    if (n - start == 0 || n - start > 19)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = start; i < n; i++)
-        v = v * 10 + (uint64_t)(p[i] - '0');
-    return v;
-}
-
 /* The dwelling rule on a row's gebruiksdoel and status, remembered for the
  * last pair of values seen: BAG rows come in long runs of the same two
- * texts, so the rule itself runs for a few rows per batch. */
-typedef struct rule_cache {
-    const char *use, *status; /* bytes in the current batch; NULL: none */
-    size_t use_len, status_len;
-    bool result;
-} rule_cache;
-
-static bool same_bytes(const char *a, size_t al, const char *b, size_t bl) {
-    return a && al == bl && memcmp(a, b, al) == 0;
+ * texts, so the rule itself runs for a few rows per batch. The cache keeps
+ * copies: a reader's bytes need not outlive the row. */
+static const char *text_of(char *buf, size_t size, const char *p, size_t len) {
+    if (len >= size)
+        len = size - 1; /* longer than any value the rules compare */
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    return buf;
 }
 
-static bool row_rule(rule_cache *rc, const ws_layerdef *def,
-                     const arrow_col *cu, const arrow_col *cs, int64_t i) {
-    size_t ul = 0, sl = 0;
-    const char *u = acol_is_text(cu->fmt) ? acol_bytes(cu, i, &ul) : NULL;
-    const char *s = acol_is_text(cs->fmt) ? acol_bytes(cs, i, &sl) : NULL;
-    if (u && s && same_bytes(rc->use, rc->use_len, u, ul) &&
-        same_bytes(rc->status, rc->status_len, s, sl))
+static bool row_rule(bag_rule_cache *rc, const ws_layerdef *def,
+                     const bag_row *r) {
+    if (rc->known && r->use_len == rc->use_len &&
+        r->status_len == rc->status_len &&
+        memcmp(r->use, rc->use, r->use_len) == 0 &&
+        memcmp(r->status, rc->status, r->status_len) == 0)
         return rc->result;
-    char use[1024], status[256];
-    bool r = ws__is_dwelling(def, acol_text(cu, i, use, sizeof use), NULL,
-                             acol_text(cs, i, status, sizeof status));
-    if (u && s) {
-        *rc = (rule_cache){u, s, ul, sl, r};
+    char use[sizeof rc->use], status[sizeof rc->status];
+    bool result = ws__is_dwelling(
+        def, text_of(use, sizeof use, r->use, r->use_len), NULL,
+        text_of(status, sizeof status, r->status, r->status_len));
+    /* only what fits whole is remembered */
+    rc->known =
+        r->use_len < sizeof rc->use && r->status_len < sizeof rc->status;
+    if (rc->known) {
+        memcpy(rc->use, r->use, r->use_len);
+        memcpy(rc->status, r->status, r->status_len);
+        rc->use_len = r->use_len;
+        rc->status_len = r->status_len;
+        rc->result = result;
     }
-    return r;
+    return result;
+}
+
+/* The pand id of a row: the digits of a text id (of at most 255 bytes, as
+ * the Arrow reader always took it), or a number as OGR would print it. */
+static uint64_t row_pand(const bag_row *r) {
+    if (r->pand)
+        return ws__bag_id_bytes(r->pand, r->pand_len < 255 ? r->pand_len : 255);
+    if (isnan(r->pand_number))
+        return 0;
+    char text[64];
+    snprintf(text, sizeof text, "%.0f", r->pand_number);
+    return ws__bag_id_number(text);
+}
+
+ws_status ws__bag_take_row(ws_dataset *ds, const ws_layerdef *def,
+                           bag_rule_cache *rc, const bag_row *r,
+                           bag_counts *cnt) {
+    cnt->read++;
+    bool keep = r->current && r->use && r->status && row_rule(rc, def, r);
+    if (keep && !r->selected) {
+        cnt->other_gemeente++;
+        keep = false;
+    }
+    if (!keep) {
+        ds->n_vbo_rejected++;
+        return WS_OK;
+    }
+    double x = 0, y = 0;
+    int has = r->wkb ? wkb_point(r->wkb, r->wkb_len, &x, &y) : 0;
+    if (has < 0)
+        return WS_ERR_UNSUPPORTED;
+    if (!has) {
+        cnt->no_location++;
+        return WS_OK;
+    }
+    if (!(isfinite(x) && isfinite(y))) {
+        cnt->bad_coordinates++;
+        return WS_OK;
+    }
+    double opp = r->opp;
+    ws__dataset_push_dwelling(ds, x, y,
+                              opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
+                              ws__bouwjaar_of(r->bouwjaar), row_pand(r));
+    return WS_OK;
+}
+
+/* Is row i of a gemeente column in the selection? */
+static bool acol_selected(const arrow_col *c, int64_t i,
+                          const ws_selection *sel) {
+    char text[256], gm[8];
+    return !acol_null(c, i) &&
+           ws__normalise_gemeentecode(acol_text(c, i, text, sizeof text), gm) &&
+           ws__selection_has(sel, gm);
+}
+
+/* Row i of a record batch as a bag_row. */
+static void arrow_row(const arrow_col *col, const arrow_fields *af,
+                      const ws_selection *sel, int64_t i, bag_row *r) {
+    const arrow_col *cu = &col[af->use], *cs = &col[af->status];
+    r->use = acol_null(cu, i) ? NULL : acol_bytes(cu, i, &r->use_len);
+    r->status = acol_null(cs, i) ? NULL : acol_bytes(cs, i, &r->status_len);
+    r->current = true;
+    for (size_t k = 0; r->current && k < af->ncurrent; k++) {
+        const arrow_col *c = &col[af->current[k]];
+        size_t len = 1;
+        if (!acol_null(c, i) && acol_is_text(c->fmt))
+            acol_bytes(c, i, &len);
+        r->current = acol_null(c, i) || len == 0;
+    }
+    r->selected = sel->n == 0 || af->gemeente < 0 ||
+                  acol_selected(&col[af->gemeente], i, sel);
+    const arrow_col *co = af->opp >= 0 ? &col[af->opp] : NULL;
+    const arrow_col *cb = af->bouwjaar >= 0 ? &col[af->bouwjaar] : NULL;
+    const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
+    r->opp = co && !acol_null(co, i) ? acol_number(co, i) : NAN;
+    r->bouwjaar = cb && !acol_null(cb, i) ? acol_number(cb, i) : 0;
+    r->pand = NULL;
+    r->pand_number = NAN;
+    if (cp && !acol_null(cp, i) && acol_is_text(cp->fmt))
+        r->pand = acol_bytes(cp, i, &r->pand_len);
+    else if (cp && !acol_null(cp, i))
+        r->pand_number = acol_number(cp, i);
+    const arrow_col *cg = &col[af->geom];
+    r->wkb = acol_null(cg, i)
+                 ? NULL
+                 : (const unsigned char *)acol_bytes(cg, i, &r->wkb_len);
 }
 
 /* The rows of one record batch, with the same rules as read_dwellings.
@@ -554,7 +617,8 @@ static bool row_rule(rule_cache *rc, const ws_layerdef *def,
 static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
                              const struct ArrowSchema *s,
                              const ws_layerdef *def, const arrow_fields *af,
-                             const ws_selection *sel, bag_counts *cnt) {
+                             const ws_selection *sel, bag_rule_cache *rc,
+                             bag_counts *cnt) {
     arrow_col col[64];
     if (a->n_children > 64 || a->n_children != s->n_children || a->length < 0)
         return WS_ERR_UNSUPPORTED;
@@ -563,71 +627,12 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
                              a->offset + a->children[c]->offset};
     ws_status st =
         ws__dataset_reserve_dwellings(ds, ds->dw.n + (size_t)a->length);
-    if (st != WS_OK)
-        return st;
-    const arrow_col *co = af->opp >= 0 ? &col[af->opp] : NULL;
-    const arrow_col *cb = af->bouwjaar >= 0 ? &col[af->bouwjaar] : NULL;
-    const arrow_col *cp = af->pand >= 0 ? &col[af->pand] : NULL;
-    bool pand_text = cp && acol_is_text(cp->fmt);
-    rule_cache rc = {0};
-    char text[256], gm[8];
-    for (int64_t i = 0; i < a->length; i++) {
-        cnt->read++;
-        bool keep = true;
-        for (size_t k = 0; keep && k < af->ncurrent; k++) {
-            const arrow_col *c = &col[af->current[k]];
-            size_t len = 1;
-            if (!acol_null(c, i) && acol_is_text(c->fmt))
-                acol_bytes(c, i, &len);
-            keep = acol_null(c, i) || len == 0;
-        }
-        keep = keep && !acol_null(&col[af->status], i) &&
-               !acol_null(&col[af->use], i) &&
-               row_rule(&rc, def, &col[af->use], &col[af->status], i);
-        if (keep && sel->n > 0 && af->gemeente >= 0 &&
-            !(!acol_null(&col[af->gemeente], i) &&
-              ws__normalise_gemeentecode(
-                  acol_text(&col[af->gemeente], i, text, sizeof text), gm) &&
-              ws__selection_has(sel, gm))) {
-            cnt->other_gemeente++;
-            keep = false;
-        }
-        if (!keep) {
-            ds->n_vbo_rejected++;
-            continue;
-        }
-        double x = 0, y = 0;
-        int has = 0;
-        if (!acol_null(&col[af->geom], i)) {
-            size_t len;
-            const char *wkb = acol_bytes(&col[af->geom], i, &len);
-            has = wkb_point((const unsigned char *)wkb, len, &x, &y);
-            if (has < 0)
-                return WS_ERR_UNSUPPORTED;
-        }
-        if (!has) {
-            cnt->no_location++;
-            continue;
-        }
-        if (!(isfinite(x) && isfinite(y))) {
-            cnt->bad_coordinates++;
-            continue;
-        }
-        double opp = co && !acol_null(co, i) ? acol_number(co, i) : NAN;
-        double bj = cb && !acol_null(cb, i) ? acol_number(cb, i) : 0;
-        uint64_t pand = 0;
-        if (cp && !acol_null(cp, i) && pand_text) {
-            size_t len = 0;
-            const char *p = acol_bytes(cp, i, &len);
-            pand = bag_id_bytes(p, len);
-        } else if (cp && !acol_null(cp, i)) {
-            pand = ws__bag_id_number(acol_text(cp, i, text, sizeof text));
-        }
-        ws__dataset_push_dwelling(ds, x, y,
-                                  opp > 1.0 && opp < 1e6 ? (float)opp : NAN,
-                                  ws__bouwjaar_of(bj), pand);
+    for (int64_t i = 0; st == WS_OK && i < a->length; i++) {
+        bag_row r;
+        arrow_row(col, af, sel, i, &r);
+        st = ws__bag_take_row(ds, def, rc, &r, cnt);
     }
-    return WS_OK;
+    return st;
 }
 
 /* Ignore every field the reader does not need (fewer columns to decode). */
@@ -647,18 +652,15 @@ static void ignore_other_fields(const ws_source *src, OGRLayerH layer,
     CSLDestroy(ignored);
 }
 
-/* One Arrow reading of `layer` (the source's own, or the same layer opened
- * again) into ds; progress when `report`. */
+/* One Arrow reading of the source's layer into ds. */
 typedef struct arrow_read {
     ws_ctx *ctx;
     ws_dataset *ds;
     const ws_source *src;
-    OGRLayerH layer;
     const ws_layerdef *def;
     const bag_fields *f;
     const ws_selection *sel;
-    GIntBig total; /* rows expected by this reading, for progress */
-    bool report;
+    GIntBig total; /* rows expected, for progress */
     bag_counts cnt;
 } arrow_read;
 
@@ -673,10 +675,12 @@ static ws_status arrow_stream(arrow_read *r) {
     struct ArrowSchema schema = {0};
     ws_status st = WS_ERR_UNSUPPORTED;
     ws__gdal_begin(r->ctx);
-    ignore_other_fields(r->src, r->layer, r->f);
-    OGR_L_ResetReading(r->layer);
+    OGRLayerH layer = r->src->layer;
+    ignore_other_fields(r->src, layer, r->f);
+    OGR_L_ResetReading(layer);
     char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
-    bool ok = OGR_L_GetArrowStream(r->layer, &stream, opts) &&
+    bag_rule_cache rc = {0};
+    bool ok = OGR_L_GetArrowStream(layer, &stream, opts) &&
               stream.get_schema(&stream, &schema) == 0 &&
               arrow_map(&schema, r->src, r->f, &af);
     CSLDestroy(opts);
@@ -692,9 +696,9 @@ static ws_status arrow_stream(arrow_read *r) {
             st = WS_OK;
             break;
         }
-        st = arrow_batch(r->ds, &a, &schema, r->def, &af, r->sel, &r->cnt);
+        st = arrow_batch(r->ds, &a, &schema, r->def, &af, r->sel, &rc, &r->cnt);
         a.release(&a);
-        if (st == WS_OK && r->report)
+        if (st == WS_OK)
             st = ws__progress(r->ctx, progress_ratio(r->cnt.read, r->total),
                               "BAG lezen");
         if (st != WS_OK)
@@ -704,135 +708,9 @@ static ws_status arrow_stream(arrow_read *r) {
         schema.release(&schema);
     if (stream.release)
         stream.release(&stream);
-    OGR_L_SetIgnoredFields(r->layer, NULL);
+    OGR_L_SetIgnoredFields(layer, NULL);
     ws__gdal_end(r->ctx);
     ws__free(r->ctx, af.current);
-    return st;
-}
-
-/* --- the whole layer of a GeoPackage in two halves ------------------------ */
-
-/* GDAL 3.6 fills one Arrow stream of a GeoPackage on one worker thread,
- * and that thread was the national BAG read's bottleneck (3.0 s for the
- * bare read; two streams over the halves of the fid range, each on its
- * own connection, take 1.7 s). The second half goes into a dataset of its
- * own on a second thread and is appended to the first, so the dwellings
- * keep the layer's order and both readers still see the same rows. */
-/* From a fid range of 200,000 on; the GDAL configuration option
- * WS_BAG_SPLIT_MIN_ROWS sets another (tests split small files with it). */
-static long long split_min_rows(void) {
-    long long n = atoll(CPLGetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "200000"));
-    return n > 0 ? n : 1;
-}
-
-typedef struct bag_half {
-    arrow_read r;
-    char where[160];
-    GDALDatasetH own; /* the second half's connection */
-    ws_status st;
-} bag_half;
-
-/* The layer's fid range, through SQLite; false when unknown. */
-static bool fid_range(const ws_source *src, const char *fid, long long *lo,
-                      long long *hi) {
-    char sql[512];
-    /* one aggregate a query: SQLite then reads one end of the rowid tree
-     * (MIN and MAX together scan the whole table) */
-    snprintf(sql, sizeof sql,
-             "SELECT (SELECT MIN(\"%s\") FROM \"%s\"), "
-             "(SELECT MAX(\"%s\") FROM \"%s\")",
-             fid, src->layer_name, fid, src->layer_name);
-    OGRLayerH r = GDALDatasetExecuteSQL(src->ds, sql, NULL, NULL);
-    OGRFeatureH row = r ? OGR_L_GetNextFeature(r) : NULL;
-    bool ok = row && OGR_F_IsFieldSetAndNotNull(row, 0) &&
-              OGR_F_IsFieldSetAndNotNull(row, 1);
-    if (ok) {
-        *lo = OGR_F_GetFieldAsInteger64(row, 0);
-        *hi = OGR_F_GetFieldAsInteger64(row, 1);
-    }
-    if (row)
-        OGR_F_Destroy(row);
-    if (r)
-        GDALDatasetReleaseResultSet(src->ds, r);
-    return ok && *hi > *lo;
-}
-
-static bool can_split(ws_ctx *ctx, const ws_source *src, const bag_fields *f,
-                      const ws_selection *sel) {
-    GDALDriverH drv = GDALGetDatasetDriver(src->ds);
-    const char *fid = OGR_L_GetFIDColumn(src->layer);
-    return sel->n == 0 && !f->use_is_list && drv &&
-           strcmp(GDALGetDriverShortName(drv), "GPKG") == 0 && fid && fid[0] &&
-           !strchr(fid, '"') && !strchr(src->layer_name, '"') &&
-           ws__ctx_thread_safe_alloc(ctx);
-}
-
-static void *read_half(void *arg) {
-    bag_half *h = arg;
-    arrow_read *r = &h->r;
-    if (!r->layer) {
-        const char *const gpkg[] = {"GPKG", NULL};
-        h->own = GDALOpenEx(r->src->path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                            gpkg, NULL, NULL);
-        r->layer = h->own
-                       ? GDALDatasetGetLayerByName(h->own, r->src->layer_name)
-                       : NULL;
-    }
-    h->st = WS_ERR_UNSUPPORTED;
-    if (r->layer && OGR_L_SetAttributeFilter(r->layer, h->where) == OGRERR_NONE)
-        h->st = arrow_stream(r);
-    if (r->layer)
-        OGR_L_SetAttributeFilter(r->layer, NULL);
-    if (h->own)
-        GDALClose(h->own);
-    return NULL;
-}
-
-/* ds: the first half, then the second's dwellings and counts. */
-static ws_status join_halves(ws_dataset *ds, bag_half *h, bag_counts *cnt) {
-    ws_status st = h[0].st != WS_OK ? h[0].st : h[1].st;
-    if (st != WS_OK)
-        return st;
-    st = ws__dataset_append_dwellings(ds, h[1].r.ds);
-    bag_counts *a = &h[0].r.cnt, *b = &h[1].r.cnt;
-    *cnt = (bag_counts){a->read + b->read, a->no_location + b->no_location,
-                        a->bad_coordinates + b->bad_coordinates,
-                        a->other_gemeente + b->other_gemeente,
-                        a->outside_box + b->outside_box};
-    return st;
-}
-
-/* WS_ERR_UNSUPPORTED when the layer cannot be split (or either half asks
- * for the per-feature reader): then it is read in one. */
-static ws_status read_halves(const arrow_read *whole, bag_counts *cnt) {
-    const char *fid = OGR_L_GetFIDColumn(whole->layer);
-    long long lo = 0, hi = 0;
-    long long min_rows = split_min_rows();
-    if (!fid_range(whole->src, fid, &lo, &hi) || hi - lo < min_rows ||
-        ws__threads_for((size_t)(hi - lo), (size_t)min_rows) < 2)
-        return WS_ERR_UNSUPPORTED;
-    long long mid = lo + (hi - lo) / 2;
-    bag_half h[2];
-    memset(h, 0, sizeof h);
-    h[0].r = *whole;
-    h[0].r.total = mid - lo + 1; /* about the first half's rows */
-    h[1].r = *whole;
-    h[1].r.layer = NULL;
-    h[1].r.report = false; /* progress callbacks come from one thread */
-    snprintf(h[0].where, sizeof h[0].where, "\"%s\" <= %lld", fid, mid);
-    snprintf(h[1].where, sizeof h[1].where, "\"%s\" > %lld", fid, mid);
-    ws_status st = WS_ERR_UNSUPPORTED; /* no second context: read in one */
-    /* the Arrow reader does not log; progress comes from the first half */
-    if (ws__ctx_new_worker(whole->ctx, NULL, NULL, false, &h[1].r.ctx) ==
-            WS_OK &&
-        ws__dataset_new(h[1].r.ctx, &h[1].r.ds) == WS_OK) {
-        ws__run_parts(read_half, h, sizeof h[0], 2);
-        st = join_halves(whole->ds, h, cnt);
-        if (st != WS_OK && st != WS_ERR_UNSUPPORTED && h[1].st == st)
-            st = ws__error(whole->ctx, st, "%s", ws_ctx_errmsg(h[1].r.ctx));
-    }
-    ws_dataset_free(h[1].r.ds);
-    ws_ctx_free(h[1].r.ctx);
     return st;
 }
 
@@ -847,27 +725,24 @@ static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
     if (f->use_is_list ||
         !CPLTestBool(CPLGetConfigOption("WS_BAG_ARROW", "YES")))
         return WS_ERR_UNSUPPORTED;
-    arrow_read whole = {ctx, ds,  src,   src->layer, def,
-                        f,   sel, total, true,       {0}};
-    ws_status st = WS_ERR_UNSUPPORTED;
-    if (can_split(ctx, src, f, sel)) {
-        size_t n0 = ds->dw.n, rejected0 = ds->n_vbo_rejected;
-        st = read_halves(&whole, cnt);
-        if (st == WS_ERR_UNSUPPORTED) { /* undo, and try it in one */
-            ds->dw.n = n0;
-            ds->n_vbo_rejected = rejected0;
-        }
-    }
-    if (st == WS_ERR_UNSUPPORTED) {
-        st = arrow_stream(&whole);
-        *cnt = whole.cnt;
-    }
+    arrow_read r = {ctx, ds, src, def, f, sel, total, {0}};
+    ws_status st = arrow_stream(&r);
+    *cnt = r.cnt;
     if (st == WS_OK)
         ds->n_vbo_read += cnt->read;
     return st;
 }
 
-/* Arrow first; on WS_ERR_UNSUPPORTED undo and read feature by feature. */
+/* Forget what a reader that gave up added. */
+static void undo_rows(ws_dataset *ds, size_t n0, size_t rejected0,
+                      bag_counts *cnt) {
+    ds->dw.n = n0;
+    ds->n_vbo_rejected = rejected0;
+    memset(cnt, 0, sizeof *cnt);
+}
+
+/* SQLite itself for a whole GeoPackage layer, else Arrow; whenever one
+ * gives up, undo and try the next, down to the per-feature reader. */
 static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
                                const ws_layerdef *def, const bag_fields *f,
                                const ws_selection *sel, GIntBig total,
@@ -882,12 +757,16 @@ static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
      * Either way both readers see the same rows, so they count alike. */
     if (sel->n > 0 || f->use_is_list)
         push_rules(ctx, src, def, f, sel);
-    ws_status st = read_dwellings_arrow(ctx, ds, src, def, f, sel, total, cnt);
+    ws_status st = WS_ERR_UNSUPPORTED;
+    if (sel->n == 0 && !f->use_is_list)
+        st = ws__bag_read_sqlite(ctx, ds, src, def, f, cnt);
+    if (st == WS_ERR_UNSUPPORTED) {
+        undo_rows(ds, n0, rejected0, cnt);
+        st = read_dwellings_arrow(ctx, ds, src, def, f, sel, total, cnt);
+    }
     if (st != WS_ERR_UNSUPPORTED)
         return st;
-    ds->dw.n = n0;
-    ds->n_vbo_rejected = rejected0;
-    memset(cnt, 0, sizeof *cnt);
+    undo_rows(ds, n0, rejected0, cnt);
     return read_dwellings(ctx, ds, src, def, f, sel, total, cnt);
 }
 

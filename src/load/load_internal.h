@@ -116,6 +116,8 @@ ws_status ws__load_panden(ws_ctx *ctx, ws_dataset *ds, const ws_source *vbo,
  * "NL.IMBAG.Pand.0221100000308452", "(1:0221100000308452)" ->
  * 221100000308452 (the last one when a list). 0 when none. */
 uint64_t ws__bag_id_number(const char *s);
+/* The same of n bytes (no terminator needed). */
+uint64_t ws__bag_id_bytes(const char *s, size_t n);
 /* A bouwjaar as stored: 1000–2100, else 0 (unknown; BAG uses 9999). */
 int16_t ws__bouwjaar_of(double v);
 

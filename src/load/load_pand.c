@@ -50,14 +50,13 @@ typedef struct pand_counts {
     size_t no_footprint; /* matched, but no usable polygon */
 } pand_counts;
 
-uint64_t ws__bag_id_number(const char *s) {
-    if (!s)
-        return 0;
-    size_t n = strlen(s);
-    while (n > 0 && !(s[n - 1] >= '0' && s[n - 1] <= '9')) /* "(1:…)" */
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+uint64_t ws__bag_id_bytes(const char *s, size_t n) {
+    while (n > 0 && !is_digit(s[n - 1])) /* "(1:…)" */
         n--;
     size_t start = n;
-    while (start > 0 && s[start - 1] >= '0' && s[start - 1] <= '9')
+    while (start > 0 && is_digit(s[start - 1]))
         start--;
     if (n - start == 0 || n - start > 19)
         return 0;
@@ -65,6 +64,10 @@ uint64_t ws__bag_id_number(const char *s) {
     for (size_t i = start; i < n; i++)
         v = v * 10 + (uint64_t)(s[i] - '0');
     return v;
+}
+
+uint64_t ws__bag_id_number(const char *s) {
+    return s ? ws__bag_id_bytes(s, strlen(s)) : 0;
 }
 
 int16_t ws__bouwjaar_of(double v) {

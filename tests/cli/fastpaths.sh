@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The fast paths on a generated set (wijkscan-nl-gen at BOCE scale: 279
 # buurten with hundreds of vertices, ~90 k objects, dwellings placed exactly
-# on shared buurt edges): the Arrow reader (also in two halves), the join
-# grid and threads give byte-identical CSV files to the per-feature reader
+# on shared buurt edges): the SQLite reader (also in three parts), the Arrow
+# reader, the join grid and threads give byte-identical CSV files to the
+# per-feature reader
 # and the point-by-point, single-threaded join; so do the region unions (coverage or overlay, on
 # threads or not) when wijken and gemeenten are dissolved from the buurten,
 # and TEST_UNION (test_union) finds the two unions equal on this set; the
@@ -26,12 +27,13 @@ run() { # NAME ENV...
       --voorzieningen "$d/voorzieningen-nl-synthetic.gpkg" \
       -o "$work/$name/out.gpkg" --csv "$work/$name" -q
 }
-mkdir -p "$work/plain" "$work/fast" "$work/threads"
-run plain WS_BAG_ARROW=NO WIJKSCAN_THREADS=1 WIJKSCAN_JOIN_GRID=0
+mkdir -p "$work/plain" "$work/fast" "$work/arrow" "$work/threads"
+run plain WS_BAG_SQLITE=NO WS_BAG_ARROW=NO WIJKSCAN_THREADS=1 WIJKSCAN_JOIN_GRID=0
 run fast
+run arrow WS_BAG_SQLITE=NO
 run threads WIJKSCAN_THREADS=3 WIJKSCAN_JOIN_GRID=1 WS_BAG_SPLIT_MIN_ROWS=1000
 for lv in buurten wijken gemeenten regio; do
-  for m in fast threads; do
+  for m in fast arrow threads; do
     cmp -s "$work/plain/out_$lv.csv" "$work/$m/out_$lv.csv" ||
       fail "out_$lv.csv differs between the plain and the $m run"
   done

@@ -1,6 +1,7 @@
 /* The fast paths give the same results as the plain ones, value for value:
- * the Arrow reader of the BAG against the per-feature reader (on the real
- * LVBAG sample and the BOCE example data, with and without a selection),
+ * the SQLite and Arrow readers of the BAG against the per-feature reader
+ * (on the real LVBAG sample and the BOCE example data, with and without a
+ * selection, whole and in parts, and on GeoPackage blobs of every kind),
  * the join's cell grid and threads against the point-by-point join, the
  * threaded nearest-voorziening search against one thread, the region
  * levels (validity checks and repairs, dissolved wijken and gemeenten) on
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 #include <cpl_conv.h>
+#include <sqlite3.h>
 
 #include "access/kdtree.h"
 #include "core/core_internal.h"
@@ -40,6 +42,7 @@ static int teardown(void **state) {
     (void)state;
     ws_ctx_free(ctx);
     CPLSetConfigOption("WS_BAG_ARROW", NULL);
+    CPLSetConfigOption("WS_BAG_SQLITE", NULL);
     CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
     unsetenv("WIJKSCAN_THREADS");
     return 0;
@@ -52,10 +55,36 @@ static bool have(const char *path) {
     return false;
 }
 
-static ws_dataset *load(const char *bag, const char *buurten,
-                        const char *buurt_layer, const char *voorz,
-                        const char *gemeente, bool arrow) {
-    CPLSetConfigOption("WS_BAG_ARROW", arrow ? "YES" : "NO");
+typedef enum bag_reader { READ_SQLITE, READ_ARROW, READ_PLAIN } bag_reader;
+
+typedef struct log_capture {
+    char text[8192];
+} log_capture;
+
+static void capture_log(ws_log_level level, const char *msg, void *user) {
+    log_capture *lc = user;
+    size_t n = strlen(lc->text);
+    snprintf(lc->text + n, sizeof lc->text - n, "%d %s\n", (int)level, msg);
+}
+
+/* Load with one reader of the BAG (the others switched off); with `lc`
+ * the log is kept there (it says which reader read the BAG) and the
+ * dataset has a context of its own: free it with free_logged. */
+static ws_dataset *load_logged(const char *bag, const char *buurten,
+                               const char *buurt_layer, const char *voorz,
+                               const char *gemeente, bag_reader reader,
+                               log_capture *lc) {
+    CPLSetConfigOption("WS_BAG_SQLITE", reader == READ_SQLITE ? "YES" : "NO");
+    CPLSetConfigOption("WS_BAG_ARROW", reader == READ_PLAIN ? "NO" : "YES");
+    ws_ctx *c = ctx;
+    if (lc) {
+        ws_ctx_options co;
+        ws_ctx_options_init(&co);
+        memset(lc, 0, sizeof *lc);
+        co.log = capture_log;
+        co.log_user = lc;
+        assert_int_equal(ws_ctx_new(&co, &c), WS_OK);
+    }
     ws_load_options lo;
     ws_load_options_init(&lo);
     lo.layers_dir = LAYERS;
@@ -73,11 +102,25 @@ static ws_dataset *load(const char *bag, const char *buurten,
         lo.n_gemeenten = 1;
     }
     ws_dataset *ds = NULL;
-    ws_status st = ws_load(ctx, &lo, &ds);
+    ws_status st = ws_load(c, &lo, &ds);
+    CPLSetConfigOption("WS_BAG_SQLITE", NULL);
     CPLSetConfigOption("WS_BAG_ARROW", NULL);
     if (st != WS_OK)
-        fail_msg("%s", ws_ctx_errmsg(ctx));
+        fail_msg("%s", ws_ctx_errmsg(c));
     return ds;
+}
+
+static void free_logged(ws_dataset *ds) {
+    ws_ctx *c = ds->ctx;
+    ws_dataset_free(ds);
+    ws_ctx_free(c);
+}
+
+static ws_dataset *load(const char *bag, const char *buurten,
+                        const char *buurt_layer, const char *voorz,
+                        const char *gemeente, bool arrow) {
+    return load_logged(bag, buurten, buurt_layer, voorz, gemeente,
+                       arrow ? READ_ARROW : READ_PLAIN, NULL);
 }
 
 /* Same dwellings, bit for bit (NaN areas included), same counts. */
@@ -96,35 +139,57 @@ static void assert_same_dwellings(const ws_dataset *a, const ws_dataset *b) {
                         n * sizeof *a->dw.pand_id);
 }
 
-/* The Arrow reader in one stream, in two halves of the fid range (split
- * from 2 rows on, on two threads), and the per-feature reader. */
+/* Read with SQLite? Its debug message says so, with the number of parts. */
+static void assert_sqlite_parts(const log_capture *lc, const char *parts) {
+    char want[64];
+    snprintf(want, sizeof want, "with SQLite in %s part", parts);
+    if (!strstr(lc->text, want))
+        fail_msg("expected \"%s\" in the log:\n%s", want, lc->text);
+}
+
+/* The SQLite reader in one part and in two and three (split from 2 rows
+ * on), the Arrow reader, and the per-feature reader. `sqlite` says whether
+ * the SQLite reader takes this file (else it hands it to GDAL). */
 static void compare_readers(const char *bag, const char *buurten,
-                            const char *layer, const char *gemeente) {
-    setenv("WIJKSCAN_THREADS", "2", 1);
-    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "1000000000");
-    ws_dataset *one = load(bag, buurten, layer, NULL, gemeente, true);
-    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "2");
-    ws_dataset *halves = load(bag, buurten, layer, NULL, gemeente, true);
-    CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
-    unsetenv("WIJKSCAN_THREADS");
-    ws_dataset *plain = load(bag, buurten, layer, NULL, gemeente, false);
+                            const char *layer, const char *gemeente,
+                            bool sqlite) {
+    log_capture lc;
+    ws_dataset *plain =
+        load_logged(bag, buurten, layer, NULL, gemeente, READ_PLAIN, NULL);
     assert_true(plain->dw.n > 0);
-    assert_same_dwellings(one, plain);
-    assert_same_dwellings(halves, plain);
-    ws_dataset_free(one);
-    ws_dataset_free(halves);
+    ws_dataset *arrow =
+        load_logged(bag, buurten, layer, NULL, gemeente, READ_ARROW, NULL);
+    assert_same_dwellings(arrow, plain);
+    ws_dataset_free(arrow);
+    static const char *const threads[] = {"1", "2", "3"};
+    for (int k = 0; k < 3; k++) {
+        setenv("WIJKSCAN_THREADS", threads[k], 1);
+        CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", "2");
+        ws_dataset *ds =
+            load_logged(bag, buurten, layer, NULL, gemeente, READ_SQLITE, &lc);
+        CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
+        unsetenv("WIJKSCAN_THREADS");
+        if (sqlite)
+            assert_sqlite_parts(&lc, threads[k]);
+        else
+            assert_null(strstr(lc.text, "with SQLite"));
+        assert_same_dwellings(ds, plain);
+        free_logged(ds);
+    }
     ws_dataset_free(plain);
 }
 
 /* LVBAG in a GeoPackage: gebruiksdoel as "(1:woonfunctie)" text, history
- * rows with end dates (the `current` fields) — see test_real_data. */
+ * rows with end dates (the `current` fields) — see test_real_data. The end
+ * dates are Date and DateTime fields, whose text GDAL parses: the SQLite
+ * reader leaves the file to GDAL. */
 static void arrow_reader_real_lvbag(void **state) {
     (void)state;
     if (!have(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
         skip();
     compare_readers(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg"),
                     REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg"),
-                    "buurten_cbs2023_generalized", NULL);
+                    "buurten_cbs2023_generalized", NULL, false);
 }
 
 /* bag-light: 85,768 objects with shops, offices, withdrawn and unbuilt
@@ -135,10 +200,191 @@ static void arrow_reader_boce(void **state) {
         skip();
     compare_readers(BOCE("data/bag-light-boce-synthetic.gpkg"),
                     BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
-                    NULL);
+                    NULL, true);
+    /* a selection is read by GDAL, with the rules pushed down */
     compare_readers(BOCE("data/bag-light-boce-synthetic.gpkg"),
                     BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
-                    "GM0109");
+                    "GM0109", false);
+}
+
+/* --- GeoPackage blobs of every kind ----------------------------------------
+ * A copy of the BOCE BAG whose geometry blobs are rewritten with sqlite3
+ * into the forms the GeoPackage standard allows: envelopes of 32 and 48
+ * bytes, a big-endian header, a big-endian WKB point, the empty flag, no
+ * geometry, and rows deleted (gaps in the fid). GDAL's per-feature reader
+ * is the second method. */
+
+static void exec_sql(sqlite3 *db, const char *sql) {
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("%s: %s", sql, err ? err : "?");
+}
+
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* The blob of a plain little-endian point header (8 bytes) and WKB (21)
+ * rewritten as variant v into out; its length. */
+static size_t blob_variant(const unsigned char *b, int v, unsigned char *out) {
+    static const double nan_bits = NAN;
+    const unsigned char *wkb = b + 8;
+    unsigned char x[8], y[8];
+    memcpy(x, wkb + 5, 8);
+    memcpy(y, wkb + 13, 8);
+    memcpy(out, b, 8);
+    size_t n = 8;
+    switch (v) {
+    case 1: /* envelope xy, little-endian header */
+    case 2: /* envelope xyz */
+    case 3: /* envelope xy, big-endian header */
+        out[3] = v == 1 ? 0x03 : v == 2 ? 0x05 : 0x02;
+        for (int k = 0; k < (v == 2 ? 6 : 4); k++) {
+            const unsigned char *c = k < 2 ? x : k < 4 ? y : x;
+            for (int i = 0; i < 8; i++) /* the header's byte order */
+                out[n + (size_t)i] = v == 3 ? c[7 - i] : c[i];
+            n += 8;
+        }
+        memcpy(out + n, wkb, 21);
+        return n + 21;
+    case 4: /* the WKB big-endian */
+        out[n++] = 0;
+        memcpy(out + n, "\0\0\0\1", 4);
+        n += 4;
+        for (int i = 0; i < 8; i++)
+            out[n + (size_t)i] = x[7 - i], out[n + 8 + (size_t)i] = y[7 - i];
+        return n + 16;
+    default: /* empty: the flag, and POINT(NaN NaN) */
+        out[3] = 0x11;
+        memcpy(out + n, wkb, 5);
+        memcpy(out + n + 5, &nan_bits, 8);
+        memcpy(out + n + 13, &nan_bits, 8);
+        return n + 21;
+    }
+}
+
+/* The r-tree triggers call GDAL's SQL functions, which sqlite3 lacks (the
+ * index goes stale: only a selection would use it). */
+static void drop_rtree_triggers(sqlite3 *db) {
+    sqlite3_stmt *tr = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT name FROM sqlite_master WHERE "
+                                        "type = 'trigger' AND tbl_name = "
+                                        "'verblijfsobject'",
+                                        -1, &tr, NULL),
+                     SQLITE_OK);
+    char drops[4096] = "";
+    while (sqlite3_step(tr) == SQLITE_ROW) {
+        size_t n = strlen(drops);
+        snprintf(drops + n, sizeof drops - n, "DROP TRIGGER \"%s\";",
+                 (const char *)sqlite3_column_text(tr, 0));
+    }
+    sqlite3_finalize(tr);
+    exec_sql(db, drops);
+}
+
+/* Rewrite the blobs (see above) and close db. */
+static void rewrite_blobs(sqlite3 *db) {
+    exec_sql(db, "BEGIN");
+    sqlite3_stmt *rd = NULL, *up = NULL;
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT feature_id, geom FROM verblijfsobject "
+                           "WHERE feature_id % 8 BETWEEN 1 AND 5",
+                           -1, &rd, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "UPDATE verblijfsobject SET geom = ?1 "
+                                        "WHERE feature_id = ?2",
+                                        -1, &up, NULL),
+                     SQLITE_OK);
+    size_t changed = 0;
+    while (sqlite3_step(rd) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(rd, 1);
+        if (sqlite3_column_bytes(rd, 1) != 29 || b[3] != 0x01)
+            continue; /* only plain points: what the generator writes */
+        unsigned char out[128];
+        size_t n = blob_variant(b, (int)(sqlite3_column_int64(rd, 0) % 8), out);
+        sqlite3_bind_blob(up, 1, out, (int)n, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(up, 2, sqlite3_column_int64(rd, 0));
+        assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+        sqlite3_reset(up);
+        changed++;
+    }
+    sqlite3_finalize(rd);
+    sqlite3_finalize(up);
+    assert_true(changed > 1000);
+    exec_sql(db,
+             "UPDATE verblijfsobject SET geom = NULL WHERE feature_id % 8 = 6");
+    exec_sql(db, "DELETE FROM verblijfsobject WHERE feature_id % 8 = 7");
+    exec_sql(db, "COMMIT");
+    sqlite3_close(db);
+}
+
+/* A copy of the BOCE BAG, dir/bag.gpkg, opened with sqlite3 and without
+ * its r-tree triggers. */
+static sqlite3 *boce_bag_copy(char *dir, char *path, size_t size) {
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, size, "%s/bag.gpkg", dir);
+    copy_file(BOCE("data/bag-light-boce-synthetic.gpkg"), path);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    drop_rtree_triggers(db);
+    return db;
+}
+
+static void remove_copy(const char *dir, const char *path) {
+    unlink(path);
+    rmdir(dir);
+}
+
+static void sqlite_reader_blobs(void **state) {
+    (void)state;
+    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+        skip();
+    char dir[] = "/tmp/ws_blobs_XXXXXX", path[64];
+    rewrite_blobs(boce_bag_copy(dir, path, sizeof path));
+    ws_dataset *whole =
+        load(BOCE("data/bag-light-boce-synthetic.gpkg"),
+             BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL, NULL,
+             NULL, false);
+    compare_readers(path, BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"),
+                    NULL, NULL, true);
+    /* the rewritten file lost the rows with an empty point, no point and
+     * the deleted ones (3 in 8), and kept the others (5 in 8) */
+    ws_dataset *plain =
+        load(path, BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
+             NULL, NULL, false);
+    assert_true(plain->dw.n > whole->dw.n * 6 / 10);
+    assert_true(plain->dw.n < whole->dw.n * 65 / 100);
+    ws_dataset_free(plain);
+    ws_dataset_free(whole);
+    remove_copy(dir, path);
+}
+
+/* Values of a storage class the column's type does not expect (a REAL in
+ * an INTEGER column; GDAL truncates it) make the SQLite reader leave the
+ * file to GDAL, with the same dwellings as GDAL's readers. */
+static void sqlite_reader_leaves_odd_values(void **state) {
+    (void)state;
+    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+        skip();
+    char dir[] = "/tmp/ws_odd_XXXXXX", path[64];
+    sqlite3 *db = boce_bag_copy(dir, path, sizeof path);
+    exec_sql(db, "UPDATE verblijfsobject SET oppervlakte = 75.5 "
+                 "WHERE feature_id = 40000");
+    sqlite3_close(db);
+    compare_readers(path, BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"),
+                    NULL, NULL, false);
+    remove_copy(dir, path);
 }
 
 /* Grid or not, any number of threads, coarse or fine cells: the same buurt
@@ -258,16 +504,6 @@ static void write_buurten(const char *path, bool bad) {
     }
     fprintf(f, "]}\n");
     fclose(f);
-}
-
-typedef struct log_capture {
-    char text[8192];
-} log_capture;
-
-static void capture_log(ws_log_level level, const char *msg, void *user) {
-    log_capture *lc = user;
-    size_t n = strlen(lc->text);
-    snprintf(lc->text + n, sizeof lc->text - n, "%d %s\n", (int)level, msg);
 }
 
 static ws_dataset *load_regions_with(const char *buurten, const char *threads,
@@ -482,6 +718,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(arrow_reader_real_lvbag, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(arrow_reader_boce, setup, teardown),
+        cmocka_unit_test_setup_teardown(sqlite_reader_blobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(sqlite_reader_leaves_odd_values, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(join_modes_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(access_threads_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(regions_threads_agree, setup, teardown),
