@@ -444,9 +444,10 @@ static ws_status read_in_parts(ws_ctx *ctx, ws_dataset *ds,
     ws_status st = join_parts(ctx, ds, p, np, cnt);
     parts_end(p, np);
     if (st == WS_OK)
-        ws__log(ctx, WS_LOG_DEBUG,
-                "%s: layer '%s': %zu rows read with SQLite in %d part(s)",
-                src->path, src->layer_name, cnt->read, np);
+        ws__info(ctx,
+                 "%s: layer '%s': %zu rows read directly with SQLite in %d "
+                 "part(s)",
+                 src->path, src->layer_name, cnt->read, np);
     return st;
 }
 

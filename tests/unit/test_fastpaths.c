@@ -139,7 +139,7 @@ static void assert_same_dwellings(const ws_dataset *a, const ws_dataset *b) {
                         n * sizeof *a->dw.pand_id);
 }
 
-/* Read with SQLite? Its debug message says so, with the number of parts. */
+/* Read with SQLite? Its message says so, with the number of parts. */
 static void assert_sqlite_parts(const log_capture *lc, const char *parts) {
     char want[64];
     snprintf(want, sizeof want, "with SQLite in %s part", parts);
