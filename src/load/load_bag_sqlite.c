@@ -149,14 +149,16 @@ static sqlite3 *open_db(const char *path) {
 }
 
 /* Is `fid` the table's INTEGER PRIMARY KEY (its rowid), as a GeoPackage
- * feature table has it? Then a range of it is a range of the b-tree. */
+ * feature table has it? Then a range of it is a range of the b-tree. Table
+ * names compare without case, as in SQL (and GDAL's layer names). */
 static bool fid_is_rowid(sqlite3 *db, const char *table, const char *fid) {
     sqlite3_stmt *st = NULL;
     bool is = false;
     if (sqlite3_prepare_v2(db,
                            "SELECT type, pk FROM pragma_table_info(?1) "
                            "WHERE name = ?2 AND EXISTS (SELECT 1 FROM "
-                           "sqlite_master WHERE type = 'table' AND name = ?1)",
+                           "sqlite_master WHERE type = 'table' AND name = ?1 "
+                           "COLLATE NOCASE)",
                            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_bind_text(st, 2, fid, -1, SQLITE_STATIC) == SQLITE_OK &&
