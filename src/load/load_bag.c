@@ -105,11 +105,12 @@ static bool select_by_box(const bag_fields *f, const ws_selection *sel) {
     return sel->n > 0 && f->gemeente < 0;
 }
 
-/* Push the dwelling rules (and a gemeente selection) down to the driver as
- * an attribute filter; silently skipped if it refuses (every row is checked
- * again while reading). */
-static void push_rules(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
-                       const bag_fields *f, const ws_selection *sel) {
+/* The dwelling rules (and a gemeente selection) as an SQL condition, in the
+ * dialect both OGR's attribute filters and SQLite take; NULL without memory
+ * (the rules are checked again on every row anyway). Free with ws__free. */
+static char *rules_sql(ws_ctx *ctx, const ws_source *src,
+                       const ws_layerdef *def, const bag_fields *f,
+                       const ws_selection *sel) {
     ws_strbuf sb;
     ws__sb_init(&sb, ctx);
     ws__sb_appendf(&sb, "\"%s\" IN (", ws__layerdef_field(def, "status"));
@@ -129,12 +130,20 @@ static void push_rules(ws_ctx *ctx, ws_source *src, const ws_layerdef *def,
         ws__sql_in_selection(&sb, ws__layerdef_field(def, "gemeentecode"), sel,
                              def->gemeente_digits4);
     }
-    const char *sql = ws__sb_str(&sb);
+    char *sql = ws__sb_str(&sb) ? ws__strdup(ctx, ws__sb_str(&sb)) : NULL;
+    ws__sb_free(&sb);
+    return sql;
+}
+
+/* Push the rules down to the driver as an attribute filter; silently
+ * skipped if it refuses (every row is checked again while reading). */
+static void push_rules(ws_ctx *ctx, ws_source *src, const char *sql) {
+    if (!sql)
+        return;
     ws__gdal_begin(ctx);
-    if (sql && OGR_L_SetAttributeFilter(src->layer, sql) != OGRERR_NONE)
+    if (OGR_L_SetAttributeFilter(src->layer, sql) != OGRERR_NONE)
         OGR_L_SetAttributeFilter(src->layer, NULL);
     ws__gdal_end(ctx);
-    ws__sb_free(&sb);
 }
 
 /* The selection's box as a spatial filter, when it selects. */
@@ -753,13 +762,16 @@ static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
      * SQLite's LIKE on every row made GDAL's reading thread the bottleneck
      * (the national BAG: 5.4 s instead of 3.3 s for the bare read, 7.2 s
      * instead of 5.8 s for the load). A selection, or an LVBAG file whose
-     * history the filter skips (per-feature reader), still pushes it down.
-     * Either way both readers see the same rows, so they count alike. */
-    if (sel->n > 0 || f->use_is_list)
-        push_rules(ctx, src, def, f, sel);
+     * history the filter skips (per-feature reader), still pushes it down,
+     * to GDAL and into the SQLite reader's own query, so that every reader
+     * sees the same rows and counts alike. */
+    char *rules =
+        sel->n > 0 || f->use_is_list ? rules_sql(ctx, src, def, f, sel) : NULL;
+    push_rules(ctx, src, rules);
     ws_status st = WS_ERR_UNSUPPORTED;
-    if (sel->n == 0 && !f->use_is_list)
-        st = ws__bag_read_sqlite(ctx, ds, src, def, f, cnt);
+    if (!f->use_is_list && !select_by_box(f, sel) && (sel->n == 0 || rules))
+        st = ws__bag_read_sqlite(ctx, ds, src, def, f, sel, rules, cnt);
+    ws__free(ctx, rules);
     if (st == WS_ERR_UNSUPPORTED) {
         undo_rows(ds, n0, rejected0, cnt);
         st = read_dwellings_arrow(ctx, ds, src, def, f, sel, total, cnt);

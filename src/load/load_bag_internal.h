@@ -51,13 +51,16 @@ ws_status ws__bag_take_row(ws_dataset *ds, const ws_layerdef *def,
                            bag_rule_cache *rc, const bag_row *r,
                            bag_counts *cnt);
 
-/* Read every row of a GeoPackage table with SQLite itself, on up to
- * ws__threads_for threads over ranges of its fid, in the table's order.
- * WS_ERR_UNSUPPORTED (recorded nowhere, ds as it was) when the layer or
- * any value in it is not what this reader handles: then GDAL reads it.
- * Only for a whole layer (no selection) without a gebruiksdoel list. */
+/* Read the rows of a GeoPackage table with SQLite itself, on up to
+ * ws__threads_for threads over ranges of its fid, in the table's order:
+ * all of them, or with a selection (by the layer's gemeente field) those
+ * the condition `rules` (the filter GDAL gets, gemeenten included) lets
+ * through, so that the counts are GDAL's. WS_ERR_UNSUPPORTED (recorded nowhere)
+ * when the layer or any value in it is not what this reader handles: then GDAL
+ * reads it. Not for a gebruiksdoel list, nor a selection by box. */
 ws_status ws__bag_read_sqlite(ws_ctx *ctx, ws_dataset *ds, const ws_source *src,
                               const ws_layerdef *def, const bag_fields *f,
+                              const ws_selection *sel, const char *rules,
                               bag_counts *cnt);
 
 /* Rows from which a layer is read in parts (200,000; the GDAL

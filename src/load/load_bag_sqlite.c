@@ -8,7 +8,10 @@
  *
  * The rows are split into ranges of the fid (the table's rowid), one per
  * thread, each with its own connection, and appended in order, so the
- * dwellings come in the layer's order whatever the number of threads.
+ * dwellings come in the layer's order whatever the number of threads. With
+ * a gemeente selection the query carries the same condition GDAL's
+ * attribute filter gets (SQLite evaluates both), so the rows read and
+ * counted are the same as GDAL's.
  * Anything this reader does not handle — a table GDAL shows differently (a
  * view, another fid), a value of another storage class than its column's
  * type, a geometry blob that is not a plain GeoPackage point, an SQLite
@@ -38,9 +41,10 @@ long long ws__bag_split_min_rows(void) {
 /* How a column's values are read, from its OGR field type. */
 typedef enum col_kind { COL_TEXT, COL_INT32, COL_INT64, COL_REAL } col_kind;
 
-/* The statement's columns: 0 geometry, then these (-1: not selected). */
+/* The statement's columns: 0 geometry, 1 fid, then these (-1: not
+ * selected). */
 typedef struct bag_query {
-    char sql[4096];
+    char sql[8192];
     int use, status, opp, bouwjaar, pand, current;
     size_t ncurrent;
     col_kind opp_kind, bouwjaar_kind, pand_kind;
@@ -97,15 +101,18 @@ static bool add_field(bag_query *q, size_t *len, const ws_source *src, int idx,
            add_column(q, len, field_name(src, idx), col, next);
 }
 
-/* SELECT geometry, gebruiksdoel, status, oppervlakte, bouwjaar, pand, end
- * dates FROM the table WHERE fid BETWEEN ?1 AND ?2, in fid order. */
+/* SELECT geometry, fid, gebruiksdoel, status, oppervlakte, bouwjaar, pand,
+ * end dates FROM the table WHERE fid BETWEEN ?1 AND ?2 [AND the rules of a
+ * selection, with its gemeenten], in fid order. */
 static bool build_query(const ws_source *src, const bag_fields *f,
-                        const char *fid, const char *geom, bag_query *q) {
+                        const char *rules, const char *fid, const char *geom,
+                        bag_query *q) {
     memset(q, 0, sizeof *q);
     if (strchr(geom, '"') || strchr(fid, '"') || strchr(src->layer_name, '"'))
         return false;
-    size_t len = (size_t)snprintf(q->sql, sizeof q->sql, "SELECT \"%s\"", geom);
-    int next = 1;
+    size_t len = (size_t)snprintf(q->sql, sizeof q->sql,
+                                  "SELECT \"%s\", \"%s\"", geom, fid);
+    int next = 2;
     col_kind k;
     bool ok =
         kind_of(field_type(src, f->use), &k) && k == COL_TEXT &&
@@ -130,9 +137,10 @@ static bool build_query(const ws_source *src, const bag_fields *f,
     q->ncurrent = f->ncurrent;
     if (ok) {
         int n = snprintf(q->sql + len, sizeof q->sql - len,
-                         " FROM \"%s\" WHERE \"%s\" BETWEEN ?1 AND ?2 "
+                         " FROM \"%s\" WHERE \"%s\" BETWEEN ?1 AND ?2%s%s%s "
                          "ORDER BY \"%s\"",
-                         src->layer_name, fid, fid);
+                         src->layer_name, fid, rules ? " AND (" : "",
+                         rules ? rules : "", rules ? ")" : "", fid);
         ok = n > 0 && (size_t)n < sizeof q->sql - len;
     }
     return ok;
@@ -284,9 +292,9 @@ static bool geometry_value(sqlite3_stmt *st, bag_row *r) {
 
 static bool row_of(sqlite3_stmt *st, const bag_query *q, bag_row *r) {
     memset(r, 0, sizeof *r);
-    r->selected = true; /* no selection: this reader reads whole layers */
     r->bouwjaar = 0;
     r->pand_number = NAN;
+    r->selected = true; /* a selection is in the query */
     bool ok = geometry_value(st, r) &&
               text_value(st, q->use, &r->use, &r->use_len) &&
               text_value(st, q->status, &r->status, &r->status_len);
@@ -327,9 +335,12 @@ typedef struct bag_part {
     ws_status st;
 } bag_part;
 
-static double part_ratio(const bag_part *p) {
-    double r = (double)p->cnt.read / (double)(p->hi - p->lo + 1);
-    return r < 1.0 ? r : 1.0;
+/* How far through its fid range the part is, at the current row: with a
+ * selection most rows are never returned, so rows read say little. */
+static double part_ratio(const bag_part *p, sqlite3_stmt *st) {
+    sqlite3_int64 fid = sqlite3_value_int64(value_of(st, 1));
+    double r = (double)(fid - p->lo) / (double)(p->hi - p->lo + 1);
+    return r < 0 ? 0 : r < 1.0 ? r : 1.0;
 }
 
 static ws_status read_rows(bag_part *p, sqlite3_stmt *st) {
@@ -341,7 +352,7 @@ static ws_status read_rows(bag_part *p, sqlite3_stmt *st) {
             s = ws__dataset_reserve_dwellings(p->ds,
                                               p->ds->dw.n + ROWS_PER_STEP);
             if (s == WS_OK && p->report && p->cnt.read > 0)
-                s = ws__progress(p->ctx, part_ratio(p), "BAG lezen");
+                s = ws__progress(p->ctx, part_ratio(p, st), "BAG lezen");
             if (s != WS_OK)
                 break;
         }
@@ -462,12 +473,14 @@ static bool is_gpkg_file(const ws_source *src) {
 
 ws_status ws__bag_read_sqlite(ws_ctx *ctx, ws_dataset *ds, const ws_source *src,
                               const ws_layerdef *def, const bag_fields *f,
+                              const ws_selection *sel, const char *rules,
                               bag_counts *cnt) {
     const char *fid = OGR_L_GetFIDColumn(src->layer);
     const char *geom = OGR_L_GetGeometryColumn(src->layer);
     bag_query q;
-    if (f->use_is_list || !is_gpkg_file(src) || !fid || !fid[0] || !geom ||
-        !geom[0] || !build_query(src, f, fid, geom, &q))
+    if (f->use_is_list || (sel->n && (f->gemeente < 0 || !rules)) ||
+        !is_gpkg_file(src) || !fid || !fid[0] || !geom || !geom[0] ||
+        !build_query(src, f, rules, fid, geom, &q))
         return WS_ERR_UNSUPPORTED;
     sqlite3 *db = open_db(src->path);
     long long lo = 0, hi = -1;
