@@ -10,7 +10,7 @@
  * thread, each with its own connection, and appended in order, so the
  * dwellings come in the layer's order whatever the number of threads. With
  * a gemeente selection the query carries the same condition GDAL's
- * attribute filter gets (SQLite evaluates both), so the rows read and
+ * attribute filter is given (SQLite evaluates both), so the rows read and
  * counted are the same as GDAL's.
  * Anything this reader does not handle — a table GDAL shows differently (a
  * view, another fid), a value of another storage class than its column's
