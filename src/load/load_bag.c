@@ -21,14 +21,12 @@
  * WS_BAG_SQLITE=NO and WS_BAG_ARROW=NO switch the first two off. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <ogr_recordbatch.h>
 
-#include "../join/join_internal.h"
 #include "load_bag_internal.h"
 
 static bool numeric_type(OGRFieldType t) {
@@ -645,8 +643,7 @@ static ws_status arrow_batch(ws_dataset *ds, const struct ArrowArray *a,
 }
 
 /* Ignore every field the reader does not need (fewer columns to decode). */
-static void ignore_other_fields(const ws_source *src, OGRLayerH layer,
-                                const bag_fields *f) {
+static void ignore_other_fields(ws_source *src, const bag_fields *f) {
     char **ignored = CSLAddString(NULL, "OGR_STYLE");
     for (int i = 0; i < OGR_FD_GetFieldCount(src->defn); i++) {
         bool needed = i == f->use || i == f->status || i == f->opp ||
@@ -657,70 +654,8 @@ static void ignore_other_fields(const ws_source *src, OGRLayerH layer,
             ignored = CSLAddString(
                 ignored, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(src->defn, i)));
     }
-    OGR_L_SetIgnoredFields(layer, (const char **)ignored);
+    OGR_L_SetIgnoredFields(src->layer, (const char **)ignored);
     CSLDestroy(ignored);
-}
-
-/* One Arrow reading of the source's layer into ds. */
-typedef struct arrow_read {
-    ws_ctx *ctx;
-    ws_dataset *ds;
-    const ws_source *src;
-    const ws_layerdef *def;
-    const bag_fields *f;
-    const ws_selection *sel;
-    GIntBig total; /* rows expected, for progress */
-    bag_counts cnt;
-} arrow_read;
-
-/* WS_OK, an error, or WS_ERR_UNSUPPORTED (recorded nowhere): nothing
- * usable was read, the per-feature reader must take over. */
-static ws_status arrow_stream(arrow_read *r) {
-    arrow_fields af = {0};
-    af.current = ws__calloc(r->ctx, r->f->ncurrent + 1, sizeof *af.current);
-    if (!af.current)
-        return WS_ERR_NOMEM;
-    struct ArrowArrayStream stream = {0};
-    struct ArrowSchema schema = {0};
-    ws_status st = WS_ERR_UNSUPPORTED;
-    ws__gdal_begin(r->ctx);
-    OGRLayerH layer = r->src->layer;
-    ignore_other_fields(r->src, layer, r->f);
-    OGR_L_ResetReading(layer);
-    char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
-    bag_rule_cache rc = {0};
-    bool ok = OGR_L_GetArrowStream(layer, &stream, opts) &&
-              stream.get_schema(&stream, &schema) == 0 &&
-              arrow_map(&schema, r->src, r->f, &af);
-    CSLDestroy(opts);
-    while (ok) {
-        struct ArrowArray a = {0};
-        if (stream.get_next(&stream, &a) != 0 || ws__gdal_msg(r->ctx)[0]) {
-            st = WS_ERR_UNSUPPORTED; /* let the per-feature reader report */
-            if (a.release)
-                a.release(&a);
-            break;
-        }
-        if (!a.release) {
-            st = WS_OK;
-            break;
-        }
-        st = arrow_batch(r->ds, &a, &schema, r->def, &af, r->sel, &rc, &r->cnt);
-        a.release(&a);
-        if (st == WS_OK)
-            st = ws__progress(r->ctx, progress_ratio(r->cnt.read, r->total),
-                              "BAG lezen");
-        if (st != WS_OK)
-            break;
-    }
-    if (schema.release)
-        schema.release(&schema);
-    if (stream.release)
-        stream.release(&stream);
-    OGR_L_SetIgnoredFields(layer, NULL);
-    ws__gdal_end(r->ctx);
-    ws__free(r->ctx, af.current);
-    return st;
 }
 
 /* Read through the Arrow stream. WS_ERR_UNSUPPORTED (not recorded) means:
@@ -734,9 +669,49 @@ static ws_status read_dwellings_arrow(ws_ctx *ctx, ws_dataset *ds,
     if (f->use_is_list ||
         !CPLTestBool(CPLGetConfigOption("WS_BAG_ARROW", "YES")))
         return WS_ERR_UNSUPPORTED;
-    arrow_read r = {ctx, ds, src, def, f, sel, total, {0}};
-    ws_status st = arrow_stream(&r);
-    *cnt = r.cnt;
+    arrow_fields af = {0};
+    af.current = ws__calloc(ctx, f->ncurrent + 1, sizeof *af.current);
+    if (!af.current)
+        return WS_ERR_NOMEM;
+    struct ArrowArrayStream stream = {0};
+    struct ArrowSchema schema = {0};
+    ws_status st = WS_ERR_UNSUPPORTED;
+    ws__gdal_begin(ctx);
+    ignore_other_fields(src, f);
+    OGR_L_ResetReading(src->layer);
+    char **opts = CSLSetNameValue(NULL, "INCLUDE_FID", "NO");
+    bag_rule_cache rc = {0};
+    bool ok = OGR_L_GetArrowStream(src->layer, &stream, opts) &&
+              stream.get_schema(&stream, &schema) == 0 &&
+              arrow_map(&schema, src, f, &af);
+    CSLDestroy(opts);
+    while (ok) {
+        struct ArrowArray a = {0};
+        if (stream.get_next(&stream, &a) != 0 || ws__gdal_msg(ctx)[0]) {
+            st = WS_ERR_UNSUPPORTED; /* let the per-feature reader report */
+            if (a.release)
+                a.release(&a);
+            break;
+        }
+        if (!a.release) {
+            st = WS_OK;
+            break;
+        }
+        st = arrow_batch(ds, &a, &schema, def, &af, sel, &rc, cnt);
+        a.release(&a);
+        if (st == WS_OK)
+            st = ws__progress(ctx, progress_ratio(cnt->read, total),
+                              "BAG lezen");
+        if (st != WS_OK)
+            break;
+    }
+    if (schema.release)
+        schema.release(&schema);
+    if (stream.release)
+        stream.release(&stream);
+    OGR_L_SetIgnoredFields(src->layer, NULL);
+    ws__gdal_end(ctx);
+    ws__free(ctx, af.current);
     if (st == WS_OK)
         ds->n_vbo_read += cnt->read;
     return st;
@@ -768,9 +743,7 @@ static ws_status read_bag_rows(ws_ctx *ctx, ws_dataset *ds, ws_source *src,
     char *rules =
         sel->n > 0 || f->use_is_list ? rules_sql(ctx, src, def, f, sel) : NULL;
     push_rules(ctx, src, rules);
-    ws_status st = WS_ERR_UNSUPPORTED;
-    if (!f->use_is_list && !select_by_box(f, sel) && (sel->n == 0 || rules))
-        st = ws__bag_read_sqlite(ctx, ds, src, def, f, sel, rules, cnt);
+    ws_status st = ws__bag_read_sqlite(ctx, ds, src, def, f, sel, rules, cnt);
     ws__free(ctx, rules);
     if (st == WS_ERR_UNSUPPORTED) {
         undo_rows(ds, n0, rejected0, cnt);

@@ -55,9 +55,10 @@ ws_status ws__bag_take_row(ws_dataset *ds, const ws_layerdef *def,
  * ws__threads_for threads over ranges of its fid, in the table's order:
  * all of them, or with a selection (by the layer's gemeente field) those
  * the condition `rules` (the filter GDAL gets, gemeenten included) lets
- * through, so that the counts are GDAL's. WS_ERR_UNSUPPORTED (recorded nowhere)
- * when the layer or any value in it is not what this reader handles: then GDAL
- * reads it. Not for a gebruiksdoel list, nor a selection by box. */
+ * through, so that the counts are GDAL's. WS_ERR_UNSUPPORTED (recorded
+ * nowhere; the caller undoes the rows added) when the layer or any value
+ * in it is not what this reader handles — a gebruiksdoel list and a selection
+ * by box among them: then GDAL reads it. */
 ws_status ws__bag_read_sqlite(ws_ctx *ctx, ws_dataset *ds, const ws_source *src,
                               const ws_layerdef *def, const bag_fields *f,
                               const ws_selection *sel, const char *rules,

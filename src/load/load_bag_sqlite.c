@@ -123,10 +123,6 @@ static bool build_query(const ws_source *src, const bag_fields *f,
         add_field(q, &len, src, f->bouwjaar, &q->bouwjaar, &q->bouwjaar_kind,
                   &next) &&
         add_field(q, &len, src, f->pand, &q->pand, &q->pand_kind, &next);
-    if (ok && q->opp >= 0 && q->opp_kind == COL_TEXT)
-        ok = false; /* a number the layer definition asks for */
-    if (ok && q->bouwjaar >= 0 && q->bouwjaar_kind == COL_TEXT)
-        ok = false;
     q->current = next;
     for (size_t i = 0; ok && i < f->ncurrent; i++) {
         int col;
