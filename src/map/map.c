@@ -269,15 +269,23 @@ static ws_status draw_geom(ws_map_page *p, path_buf *b, const GEOSGeometry *g,
     GEOSContextHandle_t h = p->ctx->geos;
     const ws_map_view *v = &p->v;
     double m = 0.02 * (v->wx1 - v->wx0);
-    GEOSGeometry *c =
-        GEOSClipByRect_r(h, g, v->wx0 - m, v->wy0 - m, v->wx1 + m, v->wy1 + m);
-    if (!c)
+    double x0 = v->wx0 - m, y0 = v->wy0 - m, x1 = v->wx1 + m, y1 = v->wy1 + m;
+    /* a geometry inside the view is drawn as it is: clipping would only
+     * copy it (a national map shows every region whole) */
+    double gx0, gy0, gx1, gy1;
+    bool inside =
+        GEOSGeom_getXMin_r(h, g, &gx0) && GEOSGeom_getYMin_r(h, g, &gy0) &&
+        GEOSGeom_getXMax_r(h, g, &gx1) && GEOSGeom_getYMax_r(h, g, &gy1) &&
+        gx0 > x0 && gy0 > y0 && gx1 < x1 && gy1 < y1;
+    GEOSGeometry *c = inside ? NULL : GEOSClipByRect_r(h, g, x0, y0, x1, y1);
+    if (!inside && !c)
         return ws__error(p->ctx, WS_ERR_GEOMETRY,
                          "map: clipping a geometry failed: %s",
                          p->ctx->geos_msg);
     pb_reset(b);
-    ws_status st = pb_geom(b, v, c);
-    GEOSGeom_destroy_r(h, c);
+    ws_status st = pb_geom(b, v, inside ? g : c);
+    if (c)
+        GEOSGeom_destroy_r(h, c);
     if (st != WS_OK || b->nrings == 0)
         return st;
     ws_path path = {b->xy, b->rings, b->nrings, !lines};

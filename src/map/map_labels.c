@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cpl_conv.h>
+#include <cpl_string.h>
 #include <glib.h>
 
 #include "map_internal.h"
@@ -28,6 +30,7 @@ typedef struct label_item {
 
 typedef struct labeler {
     ws_map_page *p;
+    bool prefilter; /* might_fit; WS_MAP_LABEL_PREFILTER=NO for tests */
     label_item *items;
     size_t n, cap;
     ws_box *placed;
@@ -72,31 +75,56 @@ static ws_status add_item(labeler *lb, const char *text, const char *code,
     return WS_OK;
 }
 
-/* Could `text` in font f fit a region whose envelope is w × h pt? A
- * necessary condition only, so that no label that place() would set is
- * left out: place() needs 75 % of the box inside the polygon, in one line
- * or in two (each at least about half as wide). It saves the union and the
- * inscribed circle of every wijk on a national map, where none fits. */
-static bool might_fit(ws_map_page *p, const char *text, const ws_font *f,
-                      double w, double h) {
-    ws_box tb;
-    if (!text || !*text || p->r->measure(p->r, text, f, 0, &tb) != WS_OK)
+static bool two_lines(const char *s, char *buf, size_t size);
+
+/* Could `text` in font f (upper-cased when `upper`), in one line or in
+ * two, fit a region whose envelope is w × h pt and whose area is at most
+ * `area` pt²? A necessary condition only, so that no label that place()
+ * would set is left out: place() wants a pole circle of radius at least
+ * 0.3 of the text height, and at least 75 % of the box less its margins
+ * ((width - 1) × 0.64 height) inside the polygon. It saves the union and
+ * the inscribed circle of nearly every gemeente and wijk on a national
+ * map, where a handful of names fit. */
+static bool might_fit(const labeler *lb, const char *text, const ws_font *f,
+                      bool upper, double w, double h, double area) {
+    ws_map_page *p = lb->p;
+    if (!lb->prefilter || !text || !*text)
         return true; /* place() decides */
-    return w >= 0.75 * 0.45 * tb.w && h >= 0.75 * tb.h;
+    gchar *u = upper ? g_utf8_strup(text, -1) : NULL;
+    const char *t = u ? u : text;
+    char alt[512];
+    const char *texts[2] = {t, two_lines(t, alt, sizeof alt) ? alt : NULL};
+    bool fits = false, unsure = false;
+    for (int k = 0; k < 2 && !fits && !unsure; k++) {
+        ws_box tb;
+        if (!texts[k])
+            continue;
+        if (p->r->measure(p->r, texts[k], f, 0, &tb) != WS_OK) {
+            unsure = true;
+            break;
+        }
+        double bw = tb.w - 1, bh = 0.64 * tb.h;
+        fits = fmin(w, h) >= 0.6 * tb.h && w >= 0.75 * bw && h >= 0.75 * bh &&
+               area >= 0.75 * bw * bh;
+    }
+    g_free(u);
+    return fits || unsure;
 }
 
 /* Union of the regions with the same gemeentecode or wijkcode as `first`
  * (and the same selection), marking them taken; *u is NULL when the label
- * `text` cannot fit their envelope. */
-static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
+ * `text` cannot fit them (might_fit). */
+static ws_status union_of(const labeler *lb, size_t first, bool gemeente,
                           bool *taken, const char *text, const ws_font *f,
-                          GEOSGeometry **u) {
+                          bool upper, GEOSGeometry **u) {
+    ws_map_page *p = lb->p;
     GEOSContextHandle_t h = p->ctx->geos;
     ws_map_data *d = p->d;
     const ws_map_region *r0 = &d->regions[first];
     const size_t *next = gemeente ? d->next_gemeente : d->next_wijk;
     size_t n = 0;
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+    double area = 0; /* of the parts: at least that of their union */
     *u = NULL;
     GEOSGeometry **parts = ws__malloc(p->ctx, d->n * sizeof *parts);
     if (!parts)
@@ -106,7 +134,9 @@ static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
         if (taken[j] || !r->geom || r->selected != r0->selected)
             continue;
         taken[j] = true;
-        double a, b, c, e;
+        double a, b, c, e, ar = 0;
+        if (GEOSArea_r(h, r->geom, &ar))
+            area += ar;
         if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
             GEOSGeom_getYMin_r(h, r->geom, &b) &&
             GEOSGeom_getXMax_r(h, r->geom, &c) &&
@@ -116,8 +146,8 @@ static ws_status union_of(ws_map_page *p, size_t first, bool gemeente,
         }
         parts[n++] = r->geom; /* borrowed until the union */
     }
-    if (n == 0 ||
-        !might_fit(p, text, f, (x1 - x0) * p->v.s, (y1 - y0) * p->v.s)) {
+    if (n == 0 || !might_fit(lb, text, f, upper, (x1 - x0) * p->v.s,
+                             (y1 - y0) * p->v.s, area * p->v.s * p->v.s)) {
         ws__free(p->ctx, parts);
         return WS_OK;
     }
@@ -191,44 +221,43 @@ static ws_status collect(labeler *lb) {
             (ngem > 1 || !r->selected) && label_lv != WS_LEVEL_GEMEENTE) {
             const ws_font *f =
                 r->selected ? &st->gemeente_font : &st->context_label;
+            bool upper = r->selected && st->gemeente_upper;
             GEOSGeometry *u = NULL;
-            s = union_of(p, i, true, taken2, r->gemeentenaam, f, &u);
+            s = union_of(lb, i, true, taken2, r->gemeentenaam, f, upper, &u);
             if (s == WS_OK && u)
                 s = add_item(lb, r->gemeentenaam, r->gemeentecode, u,
-                             r->selected ? 0 : 2, f,
-                             r->selected && st->gemeente_upper);
+                             r->selected ? 0 : 2, f, upper);
         }
         if (s != WS_OK || !r->selected || taken[i])
             continue;
         if (label_lv == lv) {
             const ws_font *f =
                 lv == WS_LEVEL_GEMEENTE ? &st->gemeente_font : &st->label_font;
-            double a, b, c, e;
+            bool upper = lv == WS_LEVEL_GEMEENTE && st->gemeente_upper;
+            double a, b, c, e, ar, s2 = p->v.s * p->v.s;
             taken[i] = true;
             if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
                 GEOSGeom_getYMin_r(h, r->geom, &b) &&
                 GEOSGeom_getXMax_r(h, r->geom, &c) &&
                 GEOSGeom_getYMax_r(h, r->geom, &e) &&
-                !might_fit(p, r->name, f, (c - a) * p->v.s, (e - b) * p->v.s))
+                GEOSArea_r(h, r->geom, &ar) &&
+                !might_fit(lb, r->name, f, upper, (c - a) * p->v.s,
+                           (e - b) * p->v.s, ar * s2))
                 continue;
             GEOSGeometry *g = GEOSGeom_clone_r(h, r->geom);
-            taken[i] = true;
-            s = g ? add_item(lb, r->name, r->code, g, 1,
-                             lv == WS_LEVEL_GEMEENTE ? &st->gemeente_font
-                                                     : &st->label_font,
-                             lv == WS_LEVEL_GEMEENTE && st->gemeente_upper)
+            s = g ? add_item(lb, r->name, r->code, g, 1, f, upper)
                   : WS_ERR_NOMEM;
         } else if (label_lv == WS_LEVEL_WIJK && r->wijkcode) {
             const char *name = r->wijknaam ? r->wijknaam : r->wijkcode;
             GEOSGeometry *u = NULL;
-            s = union_of(p, i, false, taken, name, &st->label_font, &u);
+            s = union_of(lb, i, false, taken, name, &st->label_font, false, &u);
             if (s == WS_OK && u)
                 s = add_item(lb, name, r->wijkcode, u, 1, &st->label_font,
                              false);
         } else if (label_lv == WS_LEVEL_GEMEENTE && r->gemeentecode) {
             GEOSGeometry *u = NULL;
-            s = union_of(p, i, true, taken, r->gemeentenaam, &st->gemeente_font,
-                         &u);
+            s = union_of(lb, i, true, taken, r->gemeentenaam,
+                         &st->gemeente_font, st->gemeente_upper, &u);
             if (s == WS_OK && u)
                 s = add_item(lb, r->gemeentenaam, r->gemeentecode, u, 0,
                              &st->gemeente_font, st->gemeente_upper);
@@ -471,6 +500,8 @@ ws_status ws__map_labels(ws_map_page *p) {
     labeler lb;
     memset(&lb, 0, sizeof lb);
     lb.p = p;
+    lb.prefilter =
+        CPLTestBool(CPLGetConfigOption("WS_MAP_LABEL_PREFILTER", "YES"));
     ws_status s = collect(&lb);
     if (s == WS_OK && lb.n)
         qsort(lb.items, lb.n, sizeof *lb.items, cmp_items);

@@ -584,10 +584,10 @@ static void labels_inside_and_apart(void **state) {
 
 static size_t check_pixels(fixture *fx, ws_map_options *o, const char *png);
 
-/* The 209 real BOCE buurten: crowded labels, none overlapping; the colour
- * inside every buurt. */
-static void real_boundaries_labels_never_overlap(void **state) {
-    fixture *fx = *state;
+/* The 209 real BOCE buurten (CBS 2023, generalised) as a map GeoPackage
+ * with their area as the column; options for it in *o. Skips the test when
+ * the real data or ogr2ogr is missing. */
+static void real_boundaries_options(fixture *fx, ws_map_options *o) {
     if (access(REAL_BOUNDARIES, R_OK) != 0) {
         print_message("%s not found; test skipped\n", REAL_BOUNDARIES);
         skip();
@@ -595,20 +595,27 @@ static void real_boundaries_labels_never_overlap(void **state) {
     const char *gpkg = path_in(fx, "boce.gpkg");
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "ogr2ogr -f GPKG '%s' '%s' -nln buurten -sql \"SELECT geom, "
-             "statcode AS buurtcode, statnaam AS buurtnaam, wijkcode, "
-             "gemeentecode, gemeentenaam, ST_Area(geom) / 1e6 AS "
+             "ogr2ogr -overwrite -f GPKG '%s' '%s' -nln buurten -sql "
+             "\"SELECT geom, statcode AS buurtcode, statnaam AS buurtnaam, "
+             "wijkcode, gemeentecode, gemeentenaam, ST_Area(geom) / 1e6 AS "
              "oppervlakte_km2 FROM buurten\" -dialect SQLite 2>/dev/null",
              gpkg, REAL_BOUNDARIES);
     if (system(cmd) != 0) {
         print_message("ogr2ogr failed; test skipped\n");
         skip();
     }
+    ws_map_options_init(o);
+    o->gpkg_path = gpkg;
+    o->column = "oppervlakte_km2";
+    o->output_path = path_in(fx, "unused.png");
+}
+
+/* The 209 real BOCE buurten: crowded labels, none overlapping; the colour
+ * inside every buurt. */
+static void real_boundaries_labels_never_overlap(void **state) {
+    fixture *fx = *state;
     ws_map_options o;
-    ws_map_options_init(&o);
-    o.gpkg_path = gpkg;
-    o.column = "oppervlakte_km2";
-    o.output_path = path_in(fx, "unused.png");
+    real_boundaries_options(fx, &o);
     static const char *const levels[] = {"buurt", "wijk"};
     for (int i = 0; i < 2; i++) {
         char style[128];
@@ -628,6 +635,71 @@ static void real_boundaries_labels_never_overlap(void **state) {
     size_t n = check_pixels(fx, &o, path_in(fx, "boce.png"));
     print_message("pixel colour checked in %zu of 209 buurten\n", n);
     assert_true(n > 150);
+}
+
+/* The labels recorded, as "text@x,y" lines, for comparing two runs. */
+static char *label_lines(const recorded *r, size_t *count) {
+    const ws_rec *lab[512];
+    size_t n = notes(r, WS_NOTE_LABEL, lab, 512);
+    assert_true(n <= 512);
+    size_t size = (n + 1) * 160, len = 0;
+    char *out = calloc(1, size);
+    assert_non_null(out);
+    for (size_t i = 0; i < n; i++) {
+        int k = snprintf(out + len, size - len, "%s@%.3f,%.3f\n", lab[i]->text,
+                         lab[i]->bx, lab[i]->by);
+        assert_true(k > 0 && (size_t)k < size - len);
+        len += (size_t)k;
+    }
+    *count = n;
+    return out;
+}
+
+/* The label pre-filter (might_fit: the size and area a name needs) only
+ * saves work: with it and without it (WS_MAP_LABEL_PREFILTER=NO, where
+ * place() tries every name) the same names land in the same places, at a
+ * small scale (all of BOCE, where most buurt and wijk names do not fit)
+ * and zoomed in on one gemeente. With it, fewer names reach place(). */
+static void label_prefilter_sets_the_same_labels(void **state) {
+    fixture *fx = *state;
+    ws_map_options o;
+    real_boundaries_options(fx, &o);
+    static const char *const levels[] = {"buurt", "wijk", "gemeente"};
+    static const char *const emmen[] = {"GM0114"};
+    size_t tried[2] = {0, 0};
+    for (int zoom = 0; zoom < 2; zoom++) {
+        o.gemeenten = zoom ? emmen : NULL;
+        o.n_gemeenten = zoom ? 1 : 0;
+        for (int i = 0; i < 3; i++) {
+            char style[128];
+            snprintf(style, sizeof style,
+                     "wijkscan_style: 1\nlabels: {regions: %s}\n", levels[i]);
+            recorded with, without;
+            assert_int_equal(record(fx, &o, style, &with), WS_OK);
+            CPLSetConfigOption("WS_MAP_LABEL_PREFILTER", "NO");
+            ws_status st = record(fx, &o, style, &without);
+            CPLSetConfigOption("WS_MAP_LABEL_PREFILTER", NULL);
+            assert_int_equal(st, WS_OK);
+            size_t n1, n2;
+            char *a = label_lines(&with, &n1), *b = label_lines(&without, &n2);
+            print_message("%s names%s: %zu placed; %zu and %zu tried\n",
+                          levels[i], zoom ? " (Emmen)" : "", n1,
+                          with.info.labels_placed + with.info.labels_dropped,
+                          without.info.labels_placed +
+                              without.info.labels_dropped);
+            assert_true(n1 > 0);
+            assert_string_equal(a, b);
+            assert_int_equal(with.info.labels_placed,
+                             without.info.labels_placed);
+            tried[0] += with.info.labels_dropped;
+            tried[1] += without.info.labels_dropped;
+            free(a);
+            free(b);
+            record_free(fx, &with);
+            record_free(fx, &without);
+        }
+    }
+    assert_true(tried[0] < tried[1]);
 }
 
 /* --- real output
@@ -1392,6 +1464,8 @@ int main(void) {
                                         teardown),
         cmocka_unit_test_setup_teardown(labels_inside_and_apart, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(label_prefilter_sets_the_same_labels,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(real_boundaries_labels_never_overlap,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(png_pixels_have_class_colours, setup,
