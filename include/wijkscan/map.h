@@ -97,6 +97,12 @@ typedef struct ws_map_options {
      *  \since 0.3 */
     const char *const *more_columns;
     size_t n_more_columns;
+    /** Draw from this result of ws_pipeline_run() (its `keep`) instead of
+     *  reading `gpkg_path`: the same map as from the GeoPackage written
+     *  from it, drawn while that file is still being written (the dataset
+     *  is only read, and must outlive the call). `gpkg_path` then only
+     *  names the data in messages. \since 0.3 */
+    const ws_dataset *dataset;
 } ws_map_options;
 
 /** What ws_map_render() did. */

@@ -347,6 +347,7 @@ static int render_to(ws_ctx *ctx, const ws_map_options *o, bool quiet,
                      char *line, size_t size) {
     ws_map_info info;
     double t0 = cli_now();
+    ws_ctx_clear_error(ctx); /* a map that failed before on this context */
     ws_status st = ws_map_render(ctx, o, &info);
     line[0] = '\0';
     if (st != WS_OK) {
@@ -429,18 +430,29 @@ int cli_cmd_map(int argc, char **argv) {
 
 #define MAPS_MAX_THREADS 8
 
-typedef struct map_job {
+struct cli_maps {
     const ws_project *proj;
+    const ws_dataset *ds; /* draw from it instead of the GeoPackage */
     size_t n, *order;
     size_t next; /* under lock */
     pthread_mutex_t lock;
     bool quiet;
     int *rc;
     char (*line)[1024];
-} map_job;
+    size_t nsvg, *svg;
+    pthread_t tid[MAPS_MAX_THREADS];
+    int started;
+};
+
+/* Map k of the project, drawn into its line and exit code. */
+static void render_map(ws_ctx *ctx, cli_maps *j, size_t k) {
+    ws_map_options o = *ws_project_map(j->proj, k);
+    o.dataset = j->ds;
+    j->rc[k] = render_to(ctx, &o, j->quiet, j->line[k], sizeof j->line[k]);
+}
 
 static void *map_worker(void *arg) {
-    map_job *j = arg;
+    cli_maps *j = arg;
     static const bool not_verbose = false;
     ws_ctx *ctx = cli_command_ctx(&not_verbose);
     for (;;) {
@@ -449,9 +461,10 @@ static void *map_worker(void *arg) {
         pthread_mutex_unlock(&j->lock);
         if (k == SIZE_MAX)
             break;
-        j->rc[k] = ctx ? render_to(ctx, ws_project_map(j->proj, k), j->quiet,
-                                   j->line[k], sizeof j->line[k])
-                       : WS_EXIT_NOMEM;
+        if (ctx)
+            render_map(ctx, j, k);
+        else
+            j->rc[k] = WS_EXIT_NOMEM;
     }
     ws_ctx_free(ctx);
     ws_map_release_fonts(); /* this thread's font map */
@@ -468,66 +481,76 @@ static int map_threads(size_t n) {
     return t < 1 ? 1 : (size_t)t > n ? (int)n : (int)t;
 }
 
-int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet) {
+static void maps_free(cli_maps *j) {
+    if (!j)
+        return;
+    free(j->order), free(j->rc), free(j->line), free(j->svg);
+    free(j);
+}
+
+cli_maps *cli_maps_start(const ws_project *proj, const ws_dataset *ds,
+                         bool quiet, bool caller_draws) {
     size_t n = ws_project_map_count(proj);
-    int nt = map_threads(n);
-    if (n == 0)
-        return WS_EXIT_OK;
-    map_job j = {proj,
-                 n,
-                 calloc(n, sizeof(size_t)),
-                 0,
-                 PTHREAD_MUTEX_INITIALIZER,
-                 quiet,
-                 calloc(n, sizeof(int)),
-                 calloc(n, sizeof *j.line)};
-    if (!j.order || !j.rc || !j.line) {
-        free(j.order), free(j.rc), free(j.line);
-        return WS_EXIT_NOMEM;
+    cli_maps *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    *j = (cli_maps){.proj = proj,
+                    .ds = ds,
+                    .order = calloc(n ? n : 1, sizeof(size_t)),
+                    .lock = PTHREAD_MUTEX_INITIALIZER,
+                    .quiet = quiet,
+                    .rc = calloc(n ? n : 1, sizeof(int)),
+                    .line = calloc(n ? n : 1, sizeof *j->line),
+                    .svg = calloc(n ? n : 1, sizeof(size_t))};
+    if (!j->order || !j->rc || !j->line || !j->svg) {
+        maps_free(j);
+        return NULL;
     }
     /* SVG maps are drawn afterwards, one by one, whatever the number of
      * threads: Cairo numbers the surfaces in an SVG from a process-wide
      * counter, so only then is the file the same from run to run */
-    size_t nsvg = 0, *svg = calloc(n, sizeof *svg);
-    if (!svg) {
-        free(j.order), free(j.rc), free(j.line);
-        return WS_EXIT_NOMEM;
-    }
-    j.n = 0;
     for (size_t i = 0; i < n; i++) { /* most pages first, else in order */
         const ws_map_options *o = ws_project_map(proj, i);
         if (ws_map_format_from_path(o->output_path) == WS_MAP_FORMAT_SVG) {
-            svg[nsvg++] = i;
+            j->svg[j->nsvg++] = i;
             continue;
         }
-        size_t k = j.n++;
+        size_t k = j->n++;
         size_t pages = o->n_more_columns;
         for (; k > 0 &&
-               ws_project_map(proj, j.order[k - 1])->n_more_columns < pages;
+               ws_project_map(proj, j->order[k - 1])->n_more_columns < pages;
              k--)
-            j.order[k] = j.order[k - 1];
-        j.order[k] = i;
+            j->order[k] = j->order[k - 1];
+        j->order[k] = i;
     }
-    pthread_t tid[MAPS_MAX_THREADS];
-    int started = 0;
-    for (int t = 1; t < nt; t++)
-        if (pthread_create(&tid[started], NULL, map_worker, &j) == 0)
-            started++;
-    map_worker(&j); /* the calling thread works too */
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    for (size_t i = 0; i < nsvg; i++)
-        j.rc[svg[i]] = render_to(ctx, ws_project_map(proj, svg[i]), quiet,
-                                 j.line[svg[i]], sizeof j.line[svg[i]]);
-    free(svg);
+    int nt = map_threads(j->n ? j->n : 1);
+    for (int t = caller_draws ? 1 : 0; t < nt; t++)
+        if (pthread_create(&j->tid[j->started], NULL, map_worker, j) == 0)
+            j->started++;
+    return j;
+}
+
+int cli_maps_finish(ws_ctx *ctx, cli_maps *j) {
+    if (!j)
+        return WS_EXIT_NOMEM;
+    map_worker(j); /* the calling thread draws what is left */
+    for (int t = 0; t < j->started; t++)
+        pthread_join(j->tid[t], NULL);
+    for (size_t i = 0; i < j->nsvg; i++)
+        render_map(ctx, j, j->svg[i]);
     int rc = WS_EXIT_OK;
+    size_t n = ws_project_map_count(j->proj);
     for (size_t i = 0; i < n; i++) {
-        fputs(j.line[i], stdout);
+        fputs(j->line[i], stdout);
         if (rc == WS_EXIT_OK)
-            rc = j.rc[i];
+            rc = j->rc[i];
     }
-    free(j.order), free(j.rc), free(j.line);
+    maps_free(j);
     return rc;
+}
+
+int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet) {
+    return cli_maps_finish(ctx, cli_maps_start(proj, NULL, quiet, true));
 }
 
 const char *cli_data_dir(void) {

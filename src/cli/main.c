@@ -165,6 +165,46 @@ static void print_sensitivity(const ws_dataset *ds) {
     }
 }
 
+/* A project's run with maps: the pipeline up to the scores, then the
+ * export on this thread while the maps are drawn from the dataset in
+ * memory on the others (the export had a core to itself, and the maps
+ * waited for its file). Outputs and messages are those of the pipeline
+ * followed by the maps; "timing: maps" is from the start of the export. */
+static int run_pipeline_and_maps(ws_ctx *ctx, const ws_pipeline_options *o,
+                                 const cli_args *a, cli_progress *p,
+                                 const ws_project *proj) {
+    ws_pipeline_options upto_score = *o;
+    upto_score.output.gpkg_path = NULL;
+    upto_score.output.csv_dir = NULL;
+    ws_run_summary s;
+    ws_dataset *ds = NULL;
+    ws_status st = ws_pipeline_run(ctx, &upto_score, &s, &ds);
+    if (st != WS_OK) {
+        cli_progress_done(p);
+        return fail(ctx, st, p);
+    }
+    double t0 = cli_now();
+    cli_maps *maps = cli_maps_start(proj, ds, a->quiet, false);
+    ws_export_options out = o->output;
+    out.config_hash = s.config_hash;
+    st = ws_export(ctx, ds, &out);
+    s.seconds[WS_STAGE_EXPORT] = cli_now() - t0;
+    cli_progress_done(p);
+    int rc = WS_EXIT_OK;
+    if (st != WS_OK)
+        rc = fail(ctx, st, p);
+    else
+        print_summary(&s, o, a);
+    if (!a->quiet && o->run_sensitivity && rc == WS_EXIT_OK)
+        print_sensitivity(ds);
+    int mrc = cli_maps_finish(ctx, maps);
+    ws_map_release_fonts();
+    if (a->timings)
+        fprintf(stderr, "timing: %-10s %8.3f s\n", "maps", cli_now() - t0);
+    ws_dataset_free(ds);
+    return rc != WS_EXIT_OK ? rc : mrc;
+}
+
 static int run_pipeline(ws_ctx *ctx, const ws_pipeline_options *o,
                         const cli_args *a, cli_progress *p) {
     ws_run_summary s;
@@ -314,6 +354,12 @@ static int cmd_run(ws_ctx *ctx, cli_args *a, cli_progress *p) {
             o.sensitivity.weight_spread = a->spread;
         if (a->fixed_method)
             o.sensitivity.vary_method = false;
+    }
+    bool maps_beside = ws_project_map_count(proj) > 0 && o.output.gpkg_path;
+    if (rc == WS_EXIT_OK && maps_beside) {
+        rc = run_pipeline_and_maps(ctx, &o, a, p, proj);
+        ws_project_free(proj);
+        return rc;
     }
     if (rc == WS_EXIT_OK)
         rc = run_pipeline(ctx, &o, a, p);

@@ -82,17 +82,16 @@ static ws_status add_row(gpkg_writer *w, OGRLayerH l, const char *const *v,
     return e == OGRERR_NONE ? WS_OK : gdal_fail(w, "writing a table row");
 }
 
-static ws_status add_kv(gpkg_writer *w, OGRLayerH l, const char *key,
-                        const char *fmt, ...) WS_PRINTF(4, 5);
-static ws_status add_kv(gpkg_writer *w, OGRLayerH l, const char *key,
-                        const char *fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    const char *v[2] = {key, buf};
-    return add_row(w, l, v, 2);
+/* One row of wijkscan_metadata (ws__metadata_rows). */
+typedef struct metadata_target {
+    gpkg_writer *w;
+    OGRLayerH l;
+} metadata_target;
+
+static ws_status metadata_row(void *user, const char *key, const char *value) {
+    metadata_target *t = user;
+    const char *v[2] = {key, value};
+    return add_row(t->w, t->l, v, 2);
 }
 
 static ws_status write_metadata(gpkg_writer *w, const ws_export_options *opt) {
@@ -100,39 +99,8 @@ static ws_status write_metadata(gpkg_writer *w, const ws_export_options *opt) {
     OGRLayerH l = create_table(w, "wijkscan_metadata", fields, NULL);
     if (!l)
         return gdal_fail(w, "creating table wijkscan_metadata");
-    const ws_dataset *ds = w->ds;
-    ws_status st = add_kv(w, l, "wijkscan_versie", "%s", WS_VERSION_STRING);
-    if (st == WS_OK && opt->config_hash)
-        st = add_kv(w, l, "configuratie_hash", "%s", opt->config_hash);
-    if (st == WS_OK)
-        st = add_kv(w, l, "woningen", "%zu", ds->dw.n);
-    if (st == WS_OK)
-        st = add_kv(w, l, "woningen_buiten_buurten", "%zu", ds->n_outside);
-    if (st == WS_OK)
-        st = add_kv(w, l, "verblijfsobjecten_gelezen", "%zu", ds->n_vbo_read);
-    if (st == WS_OK)
-        st = add_kv(w, l, "voorzieningen", "%zu", ds->am.n);
-    if (st == WS_OK)
-        st = add_kv(w, l, "ongeldige_polygonen_hersteld", "%zu",
-                    ds->n_invalid_repaired);
-    if (st == WS_OK)
-        st = add_kv(w, l, "waterregios_verwijderd", "%zu", ds->n_water_dropped);
-    if (st == WS_OK)
-        st = add_kv(w, l, "afstandsmaat", "%s", "hemelsbreed (rechte lijn)");
-    for (size_t i = 0; st == WS_OK && i < ds->nparams; i++)
-        st = add_kv(w, l, ds->params[i].key, "%s", ds->params[i].value);
-    if (st == WS_OK)
-        st = add_kv(w, l, "bronvermelding", "%s",
-                    "CBS Wijk- en Buurtkaart / Kerncijfers (CC-BY 4.0, CBS / "
-                    "Kadaster); Kadaster BAG (CC0); OpenStreetMap (ODbL, (c) "
-                    "OpenStreetMap contributors); bewerking wijkscan");
-    return st;
-}
-
-static void iso_time(time_t t, char *buf, size_t size) {
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    metadata_target t = {w, l};
+    return ws__metadata_rows(w->ds, opt->config_hash, metadata_row, &t);
 }
 
 static ws_status write_inputs(gpkg_writer *w) {
@@ -150,7 +118,7 @@ static ws_status write_inputs(gpkg_writer *w) {
         const ws__input_info *in = &w->ds->inputs[i];
         char size[32], mtime[32], feats[32];
         snprintf(size, sizeof size, "%lld", in->size);
-        iso_time(in->mtime, mtime, sizeof mtime);
+        ws__iso_time(in->mtime, mtime, sizeof mtime);
         snprintf(feats, sizeof feats, "%zu", in->features);
         const char *v[8] = {
             in->role,  ws__basename(in->path), in->path, size, mtime,
@@ -410,14 +378,6 @@ static ws_status write_amenities(gpkg_writer *w) {
     return st;
 }
 
-static time_t newest_input(const ws_dataset *ds) {
-    time_t t = 0;
-    for (size_t i = 0; i < ds->ninputs; i++)
-        if (ds->inputs[i].mtime > t)
-            t = ds->inputs[i].mtime;
-    return t;
-}
-
 static ws_status write_all(gpkg_writer *w, const ws_export_options *opt) {
     ws_status st = WS_OK;
     if (GDALDatasetStartTransaction(w->out, FALSE) != OGRERR_NONE)
@@ -446,7 +406,7 @@ ws_status ws__export_gpkg(ws_ctx *ctx, const ws_dataset *ds,
         return st;
     gpkg_writer w = {.ctx = ctx, .ds = ds, .path = opt->gpkg_path};
     char stamp[32];
-    iso_time(newest_input(ds), stamp, sizeof stamp);
+    ws__iso_time(ws__newest_input(ds), stamp, sizeof stamp);
     ws__gdal_register();
     ws__gdal_begin(ctx);
     CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", stamp);

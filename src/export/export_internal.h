@@ -2,6 +2,8 @@
 #ifndef WS_EXPORT_INTERNAL_H
 #define WS_EXPORT_INTERNAL_H
 
+#include <time.h>
+
 #include "../model/model_internal.h"
 #include "wijkscan/export.h"
 
@@ -33,6 +35,17 @@ ws_status ws__output_columns(ws_ctx *ctx, const ws_table *t, size_t **order,
 void ws__format_double(double v, char *buf, size_t size);
 /* "%.0f" (whole numbers without printf). */
 void ws__format_integer(double v, char *buf, size_t size);
+
+/* The rows of wijkscan_metadata, in order, each handed to fn (export_
+ * metadata.c); config_hash may be NULL. */
+typedef ws_status (*ws__kv_fn)(void *user, const char *key, const char *value);
+ws_status ws__metadata_rows(const ws_dataset *ds, const char *config_hash,
+                            ws__kv_fn fn, void *user);
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC), as the GeoPackage's timestamps. */
+void ws__iso_time(time_t t, char *buf, size_t size);
+/* Modification time of the newest input: the GeoPackage's timestamps, so
+ * that the same inputs give the same file. */
+time_t ws__newest_input(const ws_dataset *ds);
 
 /* The writers leave their files as temporaries; ws_export renames them all
  * into place once every one is complete (or removes them all). */

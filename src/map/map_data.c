@@ -80,15 +80,20 @@ static ws_status numeric_field(reader *rd, OGRLayerH l, const char *layer,
     }
     char list[700];
     list_numeric(defn, list, sizeof list);
-    return ws__error(rd->ctx, WS_ERR_DATA_NO_FIELD,
+    return ws__map_no_column(rd->ctx, rd->path, layer, col, list);
+}
+
+ws_status ws__map_no_column(ws_ctx *ctx, const char *path, const char *layer,
+                            const char *col, const char *numeric) {
+    return ws__error(ctx, WS_ERR_DATA_NO_FIELD,
                      "%s: layer '%s' has no column '%s'%s (numeric columns: "
                      "%s)",
-                     rd->path, layer, col,
+                     path, layer, col,
                      strncmp(col, "score_", 6) == 0
                          ? "; theme scores come from 'wijkscan score' of a "
                            "version that computes them"
                          : "",
-                     list[0] ? list : "none");
+                     numeric[0] ? numeric : "none");
 }
 
 static bool selected(const ws_map_options *o, const char *const *list, size_t n,
@@ -100,6 +105,16 @@ static bool selected(const ws_map_options *o, const char *const *list, size_t n,
         if (strcmp(list[i], gm) == 0)
             return true;
     return false;
+}
+
+void ws__map_select_region(const ws_map_options *o, ws_map_region *r) {
+    const char *gm = o->level == WS_LEVEL_GEMEENTE ? r->code : r->gemeentecode;
+    r->selected = o->level == WS_LEVEL_REGIO ||
+                  selected(o, o->gemeenten, o->n_gemeenten, gm);
+    r->in_pool = o->n_pool_gemeenten
+                     ? selected(o, o->pool_gemeenten, o->n_pool_gemeenten, gm)
+                     : r->selected;
+    r->cls = r->miss = -1;
 }
 
 static GEOSGeometry *to_geos(ws_ctx *ctx, OGRGeometryH g) {
@@ -203,14 +218,7 @@ static ws_status read_regions(reader *rd) {
                 dup_or_null(rd->ctx, OGR_F_GetFieldAsString(f, f_gmn), &nomem);
         if (row_values(rd->ctx, f, r, f_val, f_pool, npool) != WS_OK)
             nomem = true;
-        const char *gm =
-            o->level == WS_LEVEL_GEMEENTE ? r->code : r->gemeentecode;
-        r->selected = o->level == WS_LEVEL_REGIO ||
-                      selected(o, o->gemeenten, o->n_gemeenten, gm);
-        r->in_pool = o->n_pool_gemeenten ? selected(o, o->pool_gemeenten,
-                                                    o->n_pool_gemeenten, gm)
-                                         : r->selected;
-        r->cls = r->miss = -1;
+        ws__map_select_region(o, r);
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g && !OGR_G_IsEmpty(g)) {
             r->geom = to_geos(rd->ctx, g);
@@ -229,21 +237,20 @@ static ws_status read_regions(reader *rd) {
     return WS_OK;
 }
 
-/* Every gemeentecode asked for must exist. */
-static ws_status check_codes(reader *rd, const char *const *codes, size_t n,
-                             const char *what) {
-    const ws_map_data *d = rd->d;
+ws_status ws__map_check_codes(ws_ctx *ctx, const ws_map_options *o,
+                              const ws_map_data *d, const char *const *codes,
+                              size_t n, const char *what) {
     for (size_t i = 0; i < n; i++) {
         bool found = false;
         for (size_t j = 0; j < d->n && !found; j++) {
-            const char *gm = rd->opt->level == WS_LEVEL_GEMEENTE
+            const char *gm = o->level == WS_LEVEL_GEMEENTE
                                  ? d->regions[j].code
                                  : d->regions[j].gemeentecode;
             found = gm && strcmp(gm, codes[i]) == 0;
         }
         if (!found)
-            return ws__error(rd->ctx, WS_ERR_DATA_UNKNOWN_CODE,
-                             "%s: %s %s is not in the GeoPackage", rd->path,
+            return ws__error(ctx, WS_ERR_DATA_UNKNOWN_CODE,
+                             "%s: %s %s is not in the GeoPackage", o->gpkg_path,
                              what, codes[i]);
     }
     return WS_OK;
@@ -293,16 +300,20 @@ static ws_status read_reasons(reader *rd) {
         }
     }
     ws__hash_free(&idx);
-    for (size_t i = 0; st == WS_OK && i < d->n; i++) {
+    return st == WS_OK ? ws__map_default_reasons(d) : st;
+}
+
+ws_status ws__map_default_reasons(ws_map_data *d) {
+    for (size_t i = 0; i < d->n; i++) {
         ws_map_region *r = &d->regions[i];
         if (!isnan(r->value) || r->reason)
             continue;
-        r->reason = ws__strdup(rd->ctx, "geen_gegevens");
-        r->reason_label = ws__strdup(rd->ctx, "geen gegevens");
+        r->reason = ws__strdup(d->ctx, "geen_gegevens");
+        r->reason_label = ws__strdup(d->ctx, "geen gegevens");
         if (!r->reason || !r->reason_label)
-            st = WS_ERR_NOMEM;
+            return WS_ERR_NOMEM;
     }
-    return st;
+    return WS_OK;
 }
 
 /* wijkscan_indicatoren: kolom, thema, label, definitie, eenheid, richting */
@@ -339,8 +350,8 @@ static ws_status read_indicator(reader *rd) {
     return nomem ? WS_ERR_NOMEM : WS_OK;
 }
 
-static ws_status add_kv(ws_ctx *ctx, ws_map_kv **arr, size_t *n, size_t *cap,
-                        const char *k, const char *v) {
+ws_status ws__map_add_kv(ws_ctx *ctx, ws_map_kv **arr, size_t *n, size_t *cap,
+                         const char *k, const char *v) {
     if (ws__reserve(ctx, (void **)arr, cap, *n + 1, sizeof **arr) != WS_OK)
         return WS_ERR_NOMEM;
     ws_map_kv *kv = &(*arr)[*n];
@@ -366,9 +377,9 @@ static ws_status read_metadata(reader *rd) {
         OGR_L_ResetReading(l);
         while (fk >= 0 && fv >= 0 && (f = OGR_L_GetNextFeature(l)) != NULL) {
             if (st == WS_OK)
-                st = add_kv(rd->ctx, &d->meta, &d->nmeta, &d->metacap,
-                            OGR_F_GetFieldAsString(f, fk),
-                            OGR_F_GetFieldAsString(f, fv));
+                st = ws__map_add_kv(rd->ctx, &d->meta, &d->nmeta, &d->metacap,
+                                    OGR_F_GetFieldAsString(f, fk),
+                                    OGR_F_GetFieldAsString(f, fv));
             OGR_F_Destroy(f);
         }
     }
@@ -385,8 +396,9 @@ static ws_status read_metadata(reader *rd) {
             snprintf(v, sizeof v, "%s|%s", OGR_F_GetFieldAsString(f, fb),
                      fg >= 0 ? OGR_F_GetFieldAsString(f, fg) : "");
             if (st == WS_OK)
-                st = add_kv(rd->ctx, &d->inputs, &d->ninputs, &d->inputcap,
-                            OGR_F_GetFieldAsString(f, fr), v);
+                st = ws__map_add_kv(rd->ctx, &d->inputs, &d->ninputs,
+                                    &d->inputcap, OGR_F_GetFieldAsString(f, fr),
+                                    v);
             OGR_F_Destroy(f);
         }
     }
@@ -410,20 +422,22 @@ static ws_status read_metadata(reader *rd) {
         }
         date = buf;
     }
-    if (st == WS_OK && date[0]) {
-        /* keep "YYYY-MM-DDTHH:MM:SS" */
-        char iso[32];
-        snprintf(iso, sizeof iso, "%.19s", date);
-        for (char *c = iso; *c; c++)
-            if (*c == '/')
-                *c = '-';
-        if (strlen(iso) >= 11 && iso[10] == ' ')
-            iso[10] = 'T';
-        d->production_date = ws__strdup(rd->ctx, iso);
-        if (!d->production_date)
-            st = WS_ERR_NOMEM;
-    }
-    return st;
+    return ws__map_set_production_date(d, date);
+}
+
+ws_status ws__map_set_production_date(ws_map_data *d, const char *date) {
+    if (!date[0])
+        return WS_OK;
+    /* keep "YYYY-MM-DDTHH:MM:SS" */
+    char iso[32];
+    snprintf(iso, sizeof iso, "%.19s", date);
+    for (char *c = iso; *c; c++)
+        if (*c == '/')
+            *c = '-';
+    if (strlen(iso) >= 11 && iso[10] == ' ')
+        iso[10] = 'T';
+    d->production_date = ws__strdup(d->ctx, iso);
+    return d->production_date ? WS_OK : WS_ERR_NOMEM;
 }
 
 static ws_status read_points(reader *rd) {
@@ -442,74 +456,84 @@ static ws_status read_points(reader *rd) {
         return ws__error(rd->ctx, WS_ERR_DATA_NO_FIELD,
                          "%s: layer 'voorzieningen' has no column 'categorie'",
                          rd->path);
-    bool all =
-        o->n_voorzieningen == 1 && strcmp(o->voorzieningen[0], "all") == 0;
+    bool all = false;
+    ws_status st = ws__map_point_categories(d, o, &all);
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while (st == WS_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        bool point = g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+        st = ws__map_add_point(d, all, OGR_F_GetFieldAsString(f, fc), point,
+                               point ? OGR_G_GetX(g, 0) : 0,
+                               point ? OGR_G_GetY(g, 0) : 0);
+        OGR_F_Destroy(f);
+    }
+    return st == WS_OK && all ? ws__map_sort_categories(d) : st;
+}
+
+ws_status ws__map_point_categories(ws_map_data *d, const ws_map_options *o,
+                                   bool *all) {
+    *all = o->n_voorzieningen == 1 && strcmp(o->voorzieningen[0], "all") == 0;
     /* categories in the order asked for (or of appearance for "all") */
-    for (size_t i = 0; !all && i < o->n_voorzieningen; i++) {
-        if (ws__reserve(rd->ctx, (void **)&d->categories, &d->catcap,
+    for (size_t i = 0; !*all && i < o->n_voorzieningen; i++) {
+        if (ws__reserve(d->ctx, (void **)&d->categories, &d->catcap,
                         d->ncat + 1, sizeof *d->categories) != WS_OK)
             return WS_ERR_NOMEM;
         if (!(d->categories[d->ncat++] =
-                  ws__strdup(rd->ctx, o->voorzieningen[i])))
+                  ws__strdup(d->ctx, o->voorzieningen[i])))
             return WS_ERR_NOMEM;
     }
-    OGRFeatureH f;
-    ws_status st = WS_OK;
-    OGR_L_ResetReading(l);
-    while (st == WS_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
-        const char *cat = OGR_F_GetFieldAsString(f, fc);
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        size_t c = d->ncat;
-        for (size_t i = 0; i < d->ncat; i++)
-            if (strcmp(d->categories[i], cat) == 0)
-                c = i;
-        if (c == d->ncat && all && cat[0]) {
-            if (ws__reserve(rd->ctx, (void **)&d->categories, &d->catcap,
-                            d->ncat + 1, sizeof *d->categories) != WS_OK ||
-                !(d->categories[d->ncat] = ws__strdup(rd->ctx, cat)))
-                st = WS_ERR_NOMEM;
-            else
-                d->ncat++;
-        }
-        if (st == WS_OK && c < d->ncat && g &&
-            wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
-            if (ws__reserve(rd->ctx, (void **)&d->points, &d->pointcap,
-                            d->npoints + 1, sizeof *d->points) != WS_OK)
-                st = WS_ERR_NOMEM;
-            else
-                d->points[d->npoints++] =
-                    (ws_map_point){OGR_G_GetX(g, 0), OGR_G_GetY(g, 0), c};
-        }
-        OGR_F_Destroy(f);
+    return WS_OK;
+}
+
+ws_status ws__map_add_point(ws_map_data *d, bool all, const char *cat,
+                            bool point, double x, double y) {
+    size_t c = d->ncat;
+    for (size_t i = 0; i < d->ncat; i++)
+        if (strcmp(d->categories[i], cat) == 0)
+            c = i;
+    if (c == d->ncat && all && cat[0]) {
+        if (ws__reserve(d->ctx, (void **)&d->categories, &d->catcap,
+                        d->ncat + 1, sizeof *d->categories) != WS_OK ||
+            !(d->categories[d->ncat] = ws__strdup(d->ctx, cat)))
+            return WS_ERR_NOMEM;
+        d->ncat++;
     }
-    if (st == WS_OK && all) {
-        /* sort categories by name, remapping the points */
-        size_t n = d->ncat;
-        size_t map[256];
-        if (n > 256)
-            return ws__error(rd->ctx, WS_ERR_DATA,
-                             "map: too many voorzieningen categories");
-        size_t order[256];
-        for (size_t i = 0; i < n; i++)
-            order[i] = i;
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && strcmp(d->categories[order[j - 1]],
-                                               d->categories[order[j]]) > 0;
-                 j--) {
-                size_t t = order[j];
-                order[j] = order[j - 1];
-                order[j - 1] = t;
-            }
-        char *tmp[256];
-        for (size_t i = 0; i < n; i++) {
-            tmp[i] = d->categories[order[i]];
-            map[order[i]] = i;
-        }
-        memcpy(d->categories, tmp, n * sizeof *tmp);
-        for (size_t i = 0; i < d->npoints; i++)
-            d->points[i].cat = map[d->points[i].cat];
+    if (c < d->ncat && point) {
+        if (ws__reserve(d->ctx, (void **)&d->points, &d->pointcap,
+                        d->npoints + 1, sizeof *d->points) != WS_OK)
+            return WS_ERR_NOMEM;
+        d->points[d->npoints++] = (ws_map_point){x, y, c};
     }
-    return st;
+    return WS_OK;
+}
+
+ws_status ws__map_sort_categories(ws_map_data *d) {
+    size_t n = d->ncat;
+    size_t map[256];
+    if (n > 256)
+        return ws__error(d->ctx, WS_ERR_DATA,
+                         "map: too many voorzieningen categories");
+    size_t order[256];
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(d->categories[order[j - 1]],
+                                           d->categories[order[j]]) > 0;
+             j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    char *tmp[256];
+    for (size_t i = 0; i < n; i++) {
+        tmp[i] = d->categories[order[i]];
+        map[order[i]] = i;
+    }
+    memcpy(d->categories, tmp, n * sizeof *tmp);
+    for (size_t i = 0; i < d->npoints; i++)
+        d->points[i].cat = map[d->points[i].cat];
+    return WS_OK;
 }
 
 static ws_status read_water(reader *rd) {
@@ -537,6 +561,23 @@ static ws_status read_water(reader *rd) {
     return st;
 }
 
+ws_status ws__map_group_firsts(ws_map_data *d, int k, ws_hash *first) {
+    if (ws__hash_init(first, d->ctx, d->n, true) != WS_OK)
+        return WS_ERR_NOMEM;
+    ws_status st = WS_OK;
+    for (size_t i = 0; st == WS_OK && i < d->n; i++) {
+        const char *code =
+            k ? d->regions[i].gemeentecode : d->regions[i].wijkcode;
+        if (code) /* the first region of a group stays */
+            st = ws__hash_put_str(first, code, i, NULL);
+    }
+    if (st == WS_OK &&
+        !(d->group_geom[k] =
+              ws__calloc(d->ctx, d->n ? d->n : 1, sizeof *d->group_geom[k])))
+        st = WS_ERR_NOMEM;
+    return st;
+}
+
 static ws_status read_group_layer(reader *rd, int k) {
     ws_map_data *d = rd->d;
     const char *code_col = k ? "gemeentecode" : "wijkcode";
@@ -545,18 +586,7 @@ static ws_status read_group_layer(reader *rd, int k) {
     if (fi < 0)
         return WS_OK;
     ws_hash first;
-    if (ws__hash_init(&first, rd->ctx, d->n, true) != WS_OK)
-        return WS_ERR_NOMEM;
-    ws_status st = WS_OK;
-    for (size_t i = 0; st == WS_OK && i < d->n; i++) {
-        const char *code =
-            k ? d->regions[i].gemeentecode : d->regions[i].wijkcode;
-        if (code) /* the first region of a group stays */
-            st = ws__hash_put_str(&first, code, i, NULL);
-    }
-    if (st == WS_OK && !(d->group_geom[k] = ws__calloc(
-                             rd->ctx, d->n, sizeof *d->group_geom[k])))
-        st = WS_ERR_NOMEM;
+    ws_status st = ws__map_group_firsts(d, k, &first);
     OGRFeatureH f;
     OGR_L_ResetReading(l);
     while (st == WS_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
@@ -610,6 +640,20 @@ static ws_status link_groups(ws_map_data *d, bool gemeente, size_t **out) {
     return WS_OK;
 }
 
+ws_status ws__map_link_groups(ws_map_data *d) {
+    ws_status st = link_groups(d, false, &d->next_wijk);
+    return st == WS_OK ? link_groups(d, true, &d->next_gemeente) : st;
+}
+
+ws_status ws__map_check_selection(ws_ctx *ctx, const ws_map_options *o,
+                                  const ws_map_data *d) {
+    ws_status st = ws__map_check_codes(ctx, o, d, o->gemeenten, o->n_gemeenten,
+                                       "gemeente");
+    return st == WS_OK ? ws__map_check_codes(ctx, o, d, o->pool_gemeenten,
+                                             o->n_pool_gemeenten, "gemeente")
+                       : st;
+}
+
 /* Open the GeoPackage; GDAL's messages are collected until reader_close. */
 static ws_status reader_open(ws_ctx *ctx, const ws_map_options *opt,
                              ws_map_data *d, reader *rd) {
@@ -651,6 +695,8 @@ ws_status ws__map_group_outlines(ws_ctx *ctx, const ws_map_options *opt,
     d->group_tried[k] = true;
     if (!ws__map_meta(d, "wijkscan_versie") || d->n == 0)
         return WS_OK;
+    if (opt->dataset)
+        return ws__map_group_outlines_from_dataset(opt, d, k);
     reader rd;
     ws_status st = reader_open(ctx, opt, d, &rd);
     if (st == WS_OK)
@@ -666,6 +712,8 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
     memset(d, 0, sizeof *d);
     d->ctx = ctx;
     d->level = opt->level;
+    if (opt->dataset)
+        return ws__map_data_from_dataset(ctx, opt, d);
     struct stat sb;
     if (stat(opt->gpkg_path, &sb) != 0)
         return ws__error(ctx, WS_ERR_IO_NOT_FOUND, "%s: cannot open: %s",
@@ -677,10 +725,7 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
     if (st == WS_OK)
         st = reading_failed(&rd);
     if (st == WS_OK)
-        st = check_codes(&rd, opt->gemeenten, opt->n_gemeenten, "gemeente");
-    if (st == WS_OK)
-        st = check_codes(&rd, opt->pool_gemeenten, opt->n_pool_gemeenten,
-                         "gemeente");
+        st = ws__map_check_selection(ctx, opt, d);
     if (st == WS_OK)
         st = read_reasons(&rd);
     if (st == WS_OK)
@@ -692,9 +737,7 @@ ws_status ws__map_data_read(ws_ctx *ctx, const ws_map_options *opt,
     if (st == WS_OK)
         st = read_water(&rd);
     if (st == WS_OK)
-        st = link_groups(d, false, &d->next_wijk);
-    if (st == WS_OK)
-        st = link_groups(d, true, &d->next_gemeente);
+        st = ws__map_link_groups(d);
     reader_close(&rd);
     if (st != WS_OK)
         ws__map_data_free(d);
@@ -784,14 +827,19 @@ static void append_list(ws_strbuf *sb, const char *const *v, size_t n) {
  * be read (the ordinary read reports it). */
 static char *cache_key(ws_ctx *ctx, const ws_map_options *o) {
     struct stat sb;
-    if (stat(o->gpkg_path, &sb) != 0)
+    if (!o->dataset && stat(o->gpkg_path, &sb) != 0)
         return NULL;
     ws_strbuf k;
     ws__sb_init(&k, ctx);
-    ws__sb_appendf(&k, "%s|%llu|%llu|%lld|%lld.%09ld|%d", o->gpkg_path,
-                   (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
-                   (long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
-                   (long)sb.st_mtim.tv_nsec, (int)o->level);
+    if (o->dataset) /* the same dataset, unchanged while it is drawn */
+        ws__sb_appendf(&k, "dataset %p|%d", (const void *)o->dataset,
+                       (int)o->level);
+    else
+        ws__sb_appendf(&k, "%s|%llu|%llu|%lld|%lld.%09ld|%d", o->gpkg_path,
+                       (unsigned long long)sb.st_dev,
+                       (unsigned long long)sb.st_ino, (long long)sb.st_size,
+                       (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec,
+                       (int)o->level);
     append_list(&k, o->gemeenten, o->n_gemeenten);
     append_list(&k, o->pool_gemeenten, o->n_pool_gemeenten);
     append_list(&k, o->voorzieningen, o->n_voorzieningen);
@@ -883,9 +931,11 @@ static ws_status read_values(reader *rd) {
 
 static ws_status reread_column(ws_ctx *ctx, const ws_map_options *opt,
                                ws_map_data *d) {
+    clear_column(d);
+    if (opt->dataset)
+        return ws__map_column_from_dataset(opt, d);
     reader rd;
     ws_status st = reader_open(ctx, opt, d, &rd);
-    clear_column(d);
     if (st == WS_OK)
         st = read_values(&rd);
     if (st == WS_OK)

@@ -189,6 +189,50 @@ ws_status ws__map_data_cached(ws_ctx *ctx, const ws_map_options *opt,
  * polygons are generalised apart from the buurten and would not line up. */
 ws_status ws__map_group_outlines(ws_ctx *ctx, const ws_map_options *opt,
                                  ws_map_data *d, int k);
+/* Steps shared by the two sources of map data, the GeoPackage (map_data.c)
+ * and the dataset in memory (map_data_mem.c). */
+ws_status ws__map_check_codes(ws_ctx *ctx, const ws_map_options *o,
+                              const ws_map_data *d, const char *const *codes,
+                              size_t n, const char *what);
+/* Every gemeente shown or pooled is among the regions. */
+ws_status ws__map_check_selection(ws_ctx *ctx, const ws_map_options *o,
+                                  const ws_map_data *d);
+/* r->selected, r->in_pool from the options; no class yet. */
+void ws__map_select_region(const ws_map_options *o, ws_map_region *r);
+/* The voorzieningen categories asked for (*all: every one, as found). */
+ws_status ws__map_point_categories(ws_map_data *d, const ws_map_options *o,
+                                   bool *all);
+/* One voorziening of category `cat` at (x, y) when `point`. */
+ws_status ws__map_add_point(ws_map_data *d, bool all, const char *cat,
+                            bool point, double x, double y);
+/* Missing values without a reason get "geen_gegevens". */
+ws_status ws__map_default_reasons(ws_map_data *d);
+ws_status ws__map_add_kv(ws_ctx *ctx, ws_map_kv **arr, size_t *n, size_t *cap,
+                         const char *k, const char *v);
+/* Keep "YYYY-MM-DDTHH:MM:SS" of a GeoPackage timestamp ("" none). */
+ws_status ws__map_set_production_date(ws_map_data *d, const char *date);
+/* Voorzieningen categories by name, the points remapped ("all"). */
+ws_status ws__map_sort_categories(ws_map_data *d);
+/* d->next_wijk and d->next_gemeente. */
+ws_status ws__map_link_groups(ws_map_data *d);
+/* The index of the first region of every wijk (k 0) or gemeente (k 1) by
+ * its code, and d->group_geom[k] allocated (ws__map_group_outlines). */
+ws_status ws__map_group_firsts(ws_map_data *d, int k, ws_hash *first);
+/* "layer has no column" with the numeric columns there are. */
+ws_status ws__map_no_column(ws_ctx *ctx, const char *path, const char *layer,
+                            const char *col, const char *numeric);
+
+/* The map data from opt->dataset, exactly as the GeoPackage written from it
+ * would give it (map_data_mem.c): the regions, reasons, column
+ * description, metadata, inputs, production date and voorzieningen; the
+ * column alone again for a cached map; the wijk or gemeente outlines. */
+ws_status ws__map_data_from_dataset(ws_ctx *ctx, const ws_map_options *opt,
+                                    ws_map_data *d);
+ws_status ws__map_column_from_dataset(const ws_map_options *opt,
+                                      ws_map_data *d);
+ws_status ws__map_group_outlines_from_dataset(const ws_map_options *opt,
+                                              ws_map_data *d, int k);
+
 /* Forget the cached map data (after a failed map, nothing is kept). */
 void ws__map_data_uncache(ws_ctx *ctx);
 void ws__map_data_free(ws_map_data *d);

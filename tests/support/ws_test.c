@@ -116,3 +116,20 @@ void assert_msg_contains(const ws_ctx *ctx, const char *needle) {
     if (!strstr(msg, needle))
         fail_msg("error message \"%s\" does not contain \"%s\"", msg, needle);
 }
+
+ws_status ws_test_run_project(ws_ctx *ctx, const char *project,
+                              const char *layers_dir, const char *dir,
+                              ws_project **proj, ws_dataset **keep) {
+    ws_status st = ws_project_load(ctx, project, layers_dir, proj);
+    if (st == WS_OK)
+        st = ws_project_set_output_dir(ctx, *proj, dir);
+    if (st == WS_OK) {
+        ws_pipeline_options o = *ws_project_options(*proj);
+        o.output.csv_dir = NULL;
+        ws_run_summary sum;
+        st = ws_pipeline_run(ctx, &o, &sum, keep);
+    }
+    if (st != WS_OK)
+        fprintf(stderr, "%s: %s\n", project, ws_ctx_errmsg(ctx));
+    return st;
+}

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stddef.h>
 
-#include "wijkscan/context.h"
+#include "wijkscan/wijkscan.h"
 
 #define WS_TEST_MAX_FILES 64
 
@@ -37,6 +37,14 @@ typedef struct ws_test_alloc {
     long live;
 } ws_test_alloc;
 void ws_test_alloc_install(ws_test_alloc *fa, ws_ctx_options *opt);
+
+/* Run the project file `project` (layers from `layers_dir`) in-process,
+ * its outputs in `dir` (no CSV), into *proj and, when `keep` is not NULL,
+ * the dataset (ws_pipeline_run's keep). Returns the status; the message is
+ * printed on failure. */
+ws_status ws_test_run_project(ws_ctx *ctx, const char *project,
+                              const char *layers_dir, const char *dir,
+                              ws_project **proj, ws_dataset **keep);
 
 /* The context's error message starts with / contains the text. */
 void assert_msg_starts(const ws_ctx *ctx, const char *prefix);

@@ -53,19 +53,8 @@ static int group_setup(void **state) {
     if (ws_ctx_new(NULL, &ctx) != WS_OK)
         return -1;
     ws_project *proj = NULL;
-    ws_status st =
-        ws_project_load(ctx, BOCE_PROJECT, WS_SOURCE_DIR "/layers", &proj);
-    if (st == WS_OK)
-        st = ws_project_set_output_dir(ctx, proj, g_dir);
-    ws_pipeline_options o;
-    if (st == WS_OK) {
-        o = *ws_project_options(proj);
-        o.output.csv_dir = NULL;
-        ws_run_summary sum;
-        st = ws_pipeline_run(ctx, &o, &sum, NULL);
-    }
-    if (st != WS_OK)
-        fprintf(stderr, "BOCE run: %s\n", ws_ctx_errmsg(ctx));
+    ws_status st = ws_test_run_project(
+        ctx, BOCE_PROJECT, WS_SOURCE_DIR "/layers", g_dir, &proj, NULL);
     snprintf(g_gpkg, sizeof g_gpkg, "%s/wijkscan-boce.gpkg", g_dir);
     ws_project_free(proj);
     ws_ctx_free(ctx);
