@@ -243,7 +243,14 @@ YAML
   [ "$(grep -c '^wijkscan: map ' out3.txt)" -eq 4 ] || fail "not 4 map summaries"
   printf '  - {column: no_such_column, output: e.png}\n' >> in/p.yaml
   WIJKSCAN_THREADS=3 "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
-  expect 4 "no_such_column" ;;
+  expect 4 "no_such_column"
+  # a failing map first on the only thread: one error, the others drawn
+  # (the thread's context kept the error and failed every later map)
+  rm -f out/*.png out/*.pdf out/*.svg
+  sed -i -e '/no_such_column/d' -e 's/^maps:$/maps:\n  - {column: no_such_column, output: e.png}/' in/p.yaml
+  WIJKSCAN_THREADS=1 "$ws" run --layers "$layers" in/p.yaml >out.txt 2>err.txt; rc=$?
+  expect 4 "no_such_column"
+  for f in a.png b.pdf c.svg d.png; do [ -s out/$f ] || fail "$f not drawn after a failed map"; done ;;
 several_themes_png)
   map $gpkg --theme woningen,afstand_huisarts_gemiddeld -o out/m.png
   expect 2 "several themes are the pages of one .pdf"; expect_no_output ;;
