@@ -766,7 +766,7 @@ void ws__map_data_free(ws_map_data *d) {
         ws__free(ctx, r->reason);
         ws__free(ctx, r->reason_label);
         ws__free(ctx, r->pool);
-        if (r->geom)
+        if (r->geom && !r->borrowed)
             GEOSGeom_destroy_r(ctx->geos, r->geom);
     }
     ws__free(ctx, d->regions);
@@ -795,7 +795,11 @@ void ws__map_data_free(ws_map_data *d) {
     ws__free(ctx, d->next_gemeente);
     for (int k = 0; k < 2; k++) {
         ws__map_free_geoms(ctx, d->dissolved[k], d->n);
+        for (size_t i = 0; d->group_borrowed[k] && i < d->n; i++)
+            if (d->group_borrowed[k][i])
+                d->group_geom[k][i] = NULL; /* the dataset's */
         ws__map_free_geoms(ctx, d->group_geom[k], d->n);
+        ws__free(ctx, d->group_borrowed[k]);
     }
     for (int k = 0; k < 3; k++)
         if (d->edges[k])
@@ -832,8 +836,8 @@ static char *cache_key(ws_ctx *ctx, const ws_map_options *o) {
     ws_strbuf k;
     ws__sb_init(&k, ctx);
     if (o->dataset) /* the same dataset, unchanged while it is drawn */
-        ws__sb_appendf(&k, "dataset %p|%d", (const void *)o->dataset,
-                       (int)o->level);
+        ws__sb_appendf(&k, "dataset %llu|%d",
+                       (unsigned long long)o->dataset->serial, (int)o->level);
     else
         ws__sb_appendf(&k, "%s|%llu|%llu|%lld|%lld.%09ld|%d", o->gpkg_path,
                        (unsigned long long)sb.st_dev,

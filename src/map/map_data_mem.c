@@ -7,10 +7,12 @@
  * multipolygons, the reasons of ontbrekende_waarden, the rows of
  * ws__metadata_rows, the inputs as "bestand|gewijzigd" and the production
  * date of the newest input (the GeoPackage's timestamps). The dataset is
- * only read (its geometries cloned), so the export and several map threads
- * can share it. The one row left out is configuratie_hash, which no map
- * reads. */
+ * only read — its multipolygons are used as they are, without a copy per
+ * map thread, once GEOS's lazy caches in them are filled — so the export
+ * and several map threads can share it. The one row left out is
+ * configuratie_hash, which no map reads. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +27,22 @@ typedef struct source {
     size_t *order, n;
 } source;
 
+/* Fill the dataset's lazy GEOS caches once (ws_pipeline_run has done it
+ * for the dataset it keeps), so that the geometries borrowed by maps on
+ * several threads are only read. */
+static pthread_mutex_t fill_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void ready_for_threads(ws_ctx *ctx, const ws_dataset *ds) {
+    if (atomic_load(&ds->geos_caches_filled))
+        return;
+    pthread_mutex_lock(&fill_lock);
+    ws__dataset_fill_geos_caches((ws_dataset *)ds, ctx->geos);
+    pthread_mutex_unlock(&fill_lock);
+}
+
 static ws_status source_open(ws_ctx *ctx, const ws_map_options *o,
                              source *src) {
+    ready_for_threads(ctx, o->dataset);
     *src = (source){ctx, o, &o->dataset->levels[o->level], NULL, 0};
     return ws__output_columns(ctx, src->lv->table, &src->order, &src->n);
 }
@@ -84,10 +100,16 @@ static const char *stored_text(const ws_column *c, size_t row) {
     return c->type == WS_COL_TEXT ? c->text[row] : NULL;
 }
 
-/* A copy in ctx of a geometry as the GeoPackage holds it: a polygon
- * becomes a one-part multipolygon (the layers are MultiPolygon). */
-static GEOSGeometry *stored_geometry(ws_ctx *ctx, const GEOSGeometry *g) {
+/* The geometry as the GeoPackage holds it (the layers are MultiPolygon):
+ * a multipolygon is the dataset's own, read only (*borrowed; its GEOS
+ * caches filled first: ready_for_threads), anything else a copy in ctx,
+ * a polygon made a one-part multipolygon. */
+static GEOSGeometry *stored_geometry(ws_ctx *ctx, const GEOSGeometry *g,
+                                     bool *borrowed) {
     GEOSContextHandle_t h = ctx->geos;
+    *borrowed = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON;
+    if (*borrowed)
+        return (GEOSGeometry *)g; /* never changed, never freed */
     GEOSGeometry *c = GEOSGeom_clone_r(h, g);
     if (c && GEOSGeomTypeId_r(h, c) == GEOS_POLYGON) {
         GEOSGeometry *m =
@@ -171,7 +193,7 @@ static ws_status regions(const source *src, ws_map_data *d) {
         r->value = NAN;
         const GEOSGeometry *g = src->lv->geom ? src->lv->geom[i] : NULL;
         if (st == WS_OK && g && GEOSisEmpty_r(src->ctx->geos, g) == 0 &&
-            !(r->geom = stored_geometry(src->ctx, g)))
+            !(r->geom = stored_geometry(src->ctx, g, &r->borrowed)))
             st = ws__status_or(src->ctx, WS_ERR_NOMEM);
     }
     return st;
@@ -310,12 +332,16 @@ ws_status ws__map_group_outlines_from_dataset(const ws_map_options *opt,
         return WS_OK;
     ws_hash first;
     ws_status st = ws__map_group_firsts(d, k, &first);
+    if (st == WS_OK && !(d->group_borrowed[k] =
+                             ws__calloc(d->ctx, d->n ? d->n : 1, sizeof(bool))))
+        st = WS_ERR_NOMEM;
     for (size_t r = 0; st == WS_OK && r < t->nrows; r++) {
         const char *code = stored_text(&t->cols[fi], r);
         size_t i;
         if (code && group->geom[r] && ws__hash_get_str(&first, code, &i) &&
             !d->group_geom[k][i] &&
-            !(d->group_geom[k][i] = stored_geometry(d->ctx, group->geom[r])))
+            !(d->group_geom[k][i] = stored_geometry(d->ctx, group->geom[r],
+                                                    &d->group_borrowed[k][i])))
             st = ws__status_or(d->ctx, WS_ERR_NOMEM);
     }
     ws__hash_free(&first);

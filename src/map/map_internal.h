@@ -118,6 +118,7 @@ typedef struct ws_map_region {
     char *reason; /* reason key when missing */
     char *reason_label;
     GEOSGeometry *geom;
+    bool borrowed; /* geom is the dataset's (ws_map_options.dataset) */
     bool selected; /* in the shown gemeenten */
     bool in_pool;  /* feeds the pooled classification */
     long cls;      /* class, -1 when missing */
@@ -167,6 +168,7 @@ typedef struct ws_map_data {
     /* the wijk [0] and gemeente [1] geometries of a wijkscan GeoPackage,
      * at the index of their first region (ws__map_group_outlines) */
     GEOSGeometry **group_geom[2];
+    bool *group_borrowed[2]; /* entries that are the dataset's, or NULL */
     bool group_tried[2];
 } ws_map_data;
 

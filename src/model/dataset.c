@@ -24,9 +24,54 @@ ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out) {
     ws_dataset *ds = ws__calloc(ctx, 1, sizeof *ds);
     if (!ds)
         return WS_ERR_NOMEM;
+    static atomic_uint_fast64_t next_serial = 1;
     ds->ctx = ctx;
+    ds->serial = atomic_fetch_add(&next_serial, 1);
     *out = ds;
     return WS_OK;
+}
+
+/* The envelope and the coordinates' dimension of every ring of g. */
+static void fill_ring_caches(GEOSContextHandle_t h, const GEOSGeometry *ring) {
+    double v;
+    unsigned int dims;
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, ring);
+    GEOSGeom_getXMin_r(h, ring, &v);
+    if (cs)
+        GEOSCoordSeq_getDimensions_r(h, cs, &dims);
+}
+
+static void fill_caches(GEOSContextHandle_t h, const GEOSGeometry *g) {
+    double v;
+    if (GEOSisEmpty_r(h, g) != 0)
+        return;
+    GEOSGeom_getXMin_r(h, g, &v); /* this geometry's and its parts' */
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        fill_ring_caches(h, GEOSGetExteriorRing_r(h, g));
+        int nh = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < nh; i++)
+            fill_ring_caches(h, GEOSGetInteriorRingN_r(h, g, i));
+    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+        fill_ring_caches(h, g);
+    } else if (type >= GEOS_MULTIPOINT) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++)
+            fill_caches(h, GEOSGetGeometryN_r(h, g, i));
+    }
+}
+
+void ws__dataset_fill_geos_caches(ws_dataset *ds, GEOSContextHandle_t h) {
+    if (atomic_load(&ds->geos_caches_filled))
+        return;
+    for (int l = 0; l < WS_LEVEL_COUNT; l++) {
+        const ws__level *lv = &ds->levels[l];
+        size_t n = lv->table ? lv->table->nrows : 0;
+        for (size_t i = 0; lv->geom && i < n; i++)
+            if (lv->geom[i])
+                fill_caches(h, lv->geom[i]);
+    }
+    atomic_store(&ds->geos_caches_filled, true);
 }
 
 static void level_free(ws_ctx *ctx, ws__level *lv) {

@@ -5,6 +5,8 @@
 #define WS_MODEL_INTERNAL_H
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -142,9 +144,22 @@ struct ws_dataset {
     size_t n_water_dropped;    /* water = 'JA' rows dropped */
     size_t n_vbo_read;         /* verblijfsobject rows read */
     size_t n_vbo_rejected;     /* rows that are not a live dwelling */
+    /* GEOS fills some caches of a geometry on first use (its envelope and
+     * those of its parts, a coordinate sequence's dimension): once this is
+     * set they are all filled, so threads may read the level geometries
+     * at the same time (ws__dataset_fill_geos_caches) */
+    atomic_bool geos_caches_filled;
+    /* unique in the process (a freed dataset's address may come back):
+     * what a map's cached data of this dataset is keyed by */
+    uint64_t serial;
 };
 
 ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
+/* Fill the lazy GEOS caches of every level geometry (see
+ * geos_caches_filled) with GEOS handle h, while no other thread reads
+ * them, so that from then on reading them writes nothing. ws_pipeline_run
+ * does it for the dataset it keeps. */
+void ws__dataset_fill_geos_caches(ws_dataset *ds, GEOSContextHandle_t h);
 /* Move the dwellings of `from` (a dataset the BAG was loaded into on
  * another thread, whose context shares ds's C-library allocator) into ds,
  * which has none yet, with their counts, inputs and parameters; `from`

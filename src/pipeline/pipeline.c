@@ -238,9 +238,11 @@ ws_status ws_pipeline_run(ws_ctx *ctx, const ws_pipeline_options *opt,
     if (ahead) /* a stage before aggregate failed */
         ws__pand_ahead_take(ctx, ahead, 0, NULL);
     summarise(ctx, ds, s);
-    if (st == WS_OK && keep)
+    if (st == WS_OK && keep) {
+        /* maps and the export may read it at once */
+        ws__dataset_fill_geos_caches(ds, ctx->geos);
         *keep = ds;
-    else
+    } else
         ws_dataset_free(ds);
     return st;
 }
