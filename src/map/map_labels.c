@@ -77,16 +77,28 @@ static ws_status add_item(labeler *lb, const char *text, const char *code,
 
 static bool two_lines(const char *s, char *buf, size_t size);
 
+/* The area of parts[0..n) on the page, in pt². */
+static double page_area(ws_map_page *p, const GEOSGeometry *const *parts,
+                        size_t n) {
+    double sum = 0, a;
+    for (size_t i = 0; i < n; i++)
+        if (GEOSArea_r(p->ctx->geos, parts[i], &a))
+            sum += a;
+    return sum * p->v.s * p->v.s;
+}
+
 /* Could `text` in font f (upper-cased when `upper`), in one line or in
- * two, fit a region whose envelope is w × h pt and whose area is at most
- * `area` pt²? A necessary condition only, so that no label that place()
+ * two, fit a region whose envelope is w × h pt and which is made of
+ * parts[0..n)? A necessary condition only, so that no label that place()
  * would set is left out: place() wants a pole circle of radius at least
  * 0.3 of the text height, and at least 75 % of the box less its margins
- * ((width - 1) × 0.64 height) inside the polygon. It saves the union and
- * the inscribed circle of nearly every gemeente and wijk on a national
- * map, where a handful of names fit. */
+ * ((width - 1) × 0.64 height) inside the polygon, whose area is at most
+ * that of the parts (worked out only for a box that passes the envelope).
+ * It saves the union and the inscribed circle of nearly every gemeente and
+ * wijk on a national map, where a handful of names fit. */
 static bool might_fit(const labeler *lb, const char *text, const ws_font *f,
-                      bool upper, double w, double h, double area) {
+                      bool upper, double w, double h,
+                      const GEOSGeometry *const *parts, size_t n) {
     ws_map_page *p = lb->p;
     if (!lb->prefilter || !text || !*text)
         return true; /* place() decides */
@@ -95,6 +107,7 @@ static bool might_fit(const labeler *lb, const char *text, const ws_font *f,
     char alt[512];
     const char *texts[2] = {t, two_lines(t, alt, sizeof alt) ? alt : NULL};
     bool fits = false, unsure = false;
+    double area = -1;
     for (int k = 0; k < 2 && !fits && !unsure; k++) {
         ws_box tb;
         if (!texts[k])
@@ -104,8 +117,14 @@ static bool might_fit(const labeler *lb, const char *text, const ws_font *f,
             break;
         }
         double bw = tb.w - 1, bh = 0.64 * tb.h;
-        fits = fmin(w, h) >= 0.6 * tb.h && w >= 0.75 * bw && h >= 0.75 * bh &&
-               area >= 0.75 * bw * bh;
+        fits = fmin(w, h) >= 0.6 * tb.h && w >= 0.75 * bw && h >= 0.75 * bh;
+        if (fits && area < 0)
+            area = page_area(p, parts, n);
+        fits = fits && area >= 0.75 * bw * bh;
+        /* two lines are at least as high as one (without negative line
+         * spacing): too low for one line is too low for two */
+        if (k == 0 && fmin(w, h) < 0.6 * tb.h && f->line_gap >= 0)
+            break;
     }
     g_free(u);
     return fits || unsure;
@@ -124,7 +143,6 @@ static ws_status union_of(const labeler *lb, size_t first, bool gemeente,
     const size_t *next = gemeente ? d->next_gemeente : d->next_wijk;
     size_t n = 0;
     double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    double area = 0; /* of the parts: at least that of their union */
     *u = NULL;
     GEOSGeometry **parts = ws__malloc(p->ctx, d->n * sizeof *parts);
     if (!parts)
@@ -134,9 +152,7 @@ static ws_status union_of(const labeler *lb, size_t first, bool gemeente,
         if (taken[j] || !r->geom || r->selected != r0->selected)
             continue;
         taken[j] = true;
-        double a, b, c, e, ar = 0;
-        if (GEOSArea_r(h, r->geom, &ar))
-            area += ar;
+        double a, b, c, e;
         if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
             GEOSGeom_getYMin_r(h, r->geom, &b) &&
             GEOSGeom_getXMax_r(h, r->geom, &c) &&
@@ -146,8 +162,9 @@ static ws_status union_of(const labeler *lb, size_t first, bool gemeente,
         }
         parts[n++] = r->geom; /* borrowed until the union */
     }
-    if (n == 0 || !might_fit(lb, text, f, upper, (x1 - x0) * p->v.s,
-                             (y1 - y0) * p->v.s, area * p->v.s * p->v.s)) {
+    if (n == 0 ||
+        !might_fit(lb, text, f, upper, (x1 - x0) * p->v.s, (y1 - y0) * p->v.s,
+                   (const GEOSGeometry *const *)parts, n)) {
         ws__free(p->ctx, parts);
         return WS_OK;
     }
@@ -234,15 +251,15 @@ static ws_status collect(labeler *lb) {
             const ws_font *f =
                 lv == WS_LEVEL_GEMEENTE ? &st->gemeente_font : &st->label_font;
             bool upper = lv == WS_LEVEL_GEMEENTE && st->gemeente_upper;
-            double a, b, c, e, ar, s2 = p->v.s * p->v.s;
+            double a, b, c, e;
+            const GEOSGeometry *part = r->geom;
             taken[i] = true;
             if (GEOSGeom_getXMin_r(h, r->geom, &a) &&
                 GEOSGeom_getYMin_r(h, r->geom, &b) &&
                 GEOSGeom_getXMax_r(h, r->geom, &c) &&
                 GEOSGeom_getYMax_r(h, r->geom, &e) &&
-                GEOSArea_r(h, r->geom, &ar) &&
                 !might_fit(lb, r->name, f, upper, (c - a) * p->v.s,
-                           (e - b) * p->v.s, ar * s2))
+                           (e - b) * p->v.s, &part, 1))
                 continue;
             GEOSGeometry *g = GEOSGeom_clone_r(h, r->geom);
             s = g ? add_item(lb, r->name, r->code, g, 1, f, upper)
