@@ -183,6 +183,10 @@ static int run_pipeline_and_maps(ws_ctx *ctx, const ws_pipeline_options *o,
         cli_progress_done(p);
         return fail(ctx, st, p);
     }
+    /* no progress bar beside the map threads: a warning of theirs would
+     * land in the middle of its line */
+    cli_progress_done(p);
+    p->enabled = false;
     double t0 = cli_now();
     cli_maps *maps = cli_maps_start(proj, ds, a->quiet, false);
     ws_export_options out = o->output;
