@@ -108,11 +108,12 @@ const char *cli_style_path(const char *name, char *buf, size_t size);
 /* Render the maps a project lists; returns an exit code. */
 int cli_run_maps(ws_ctx *ctx, const ws_project *proj, bool quiet);
 /* The same in two steps: start drawing the maps on threads (from `ds` when
- * not NULL, else from the project's GeoPackage; the calling thread joins in
- * only at cli_maps_finish unless `caller_draws`), then finish: the calling
- * thread draws what is left and the SVG maps, waits for the others and
- * prints the summaries in the project's order. NULL from start (out of
- * memory) makes finish return WS_EXIT_NOMEM. */
+ * not NULL, else from the project's GeoPackage), one per core, or one less
+ * when `caller_draws`; then finish: the calling thread draws its share (when
+ * `caller_draws`, or when no thread could be started), waits for the
+ * others, draws the SVG maps and prints the summaries in the project's
+ * order. NULL from start (out of memory) makes finish return
+ * WS_EXIT_NOMEM. */
 typedef struct cli_maps cli_maps;
 cli_maps *cli_maps_start(const ws_project *proj, const ws_dataset *ds,
                          bool quiet, bool caller_draws);

@@ -442,6 +442,7 @@ struct cli_maps {
     size_t nsvg, *svg;
     pthread_t tid[MAPS_MAX_THREADS];
     int started;
+    bool caller_draws;
 };
 
 /* Map k of the project, drawn into its line and exit code. */
@@ -501,7 +502,8 @@ cli_maps *cli_maps_start(const ws_project *proj, const ws_dataset *ds,
                     .quiet = quiet,
                     .rc = calloc(n ? n : 1, sizeof(int)),
                     .line = calloc(n ? n : 1, sizeof *j->line),
-                    .svg = calloc(n ? n : 1, sizeof(size_t))};
+                    .svg = calloc(n ? n : 1, sizeof(size_t)),
+                    .caller_draws = caller_draws};
     if (!j->order || !j->rc || !j->line || !j->svg) {
         maps_free(j);
         return NULL;
@@ -533,7 +535,11 @@ cli_maps *cli_maps_start(const ws_project *proj, const ws_dataset *ds,
 int cli_maps_finish(ws_ctx *ctx, cli_maps *j) {
     if (!j)
         return WS_EXIT_NOMEM;
-    map_worker(j); /* the calling thread draws what is left */
+    /* A caller that did not draw from the start leaves the maps to the
+     * threads, one per core: joining them would put a third thread on two
+     * cores and slow the longest map (the multi-page PDF). */
+    if (j->caller_draws || j->started == 0)
+        map_worker(j);
     for (int t = 0; t < j->started; t++)
         pthread_join(j->tid[t], NULL);
     for (size_t i = 0; i < j->nsvg; i++)
