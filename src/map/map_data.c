@@ -53,17 +53,21 @@ static void list_numeric(OGRFeatureDefnH defn, char *buf, size_t size) {
     for (int i = 0; i < n && o + 1 < size; i++) {
         OGRFieldDefnH f = OGR_FD_GetFieldDefn(defn, i);
         OGRFieldType t = OGR_Fld_GetType(f);
-        if (t != OFTReal && t != OFTInteger && t != OFTInteger64)
-            continue;
-        int w = snprintf(buf + o, size - o, "%s%s", o ? ", " : "",
-                         OGR_Fld_GetNameRef(f));
-        if (w < 0 || (size_t)w >= size - o) {
-            if (size > 8)
-                memcpy(buf + size - 8, ", ...", 6);
+        if ((t == OFTReal || t == OFTInteger || t == OFTInteger64) &&
+            !ws__map_list_add(buf, size, &o, OGR_Fld_GetNameRef(f)))
             return;
-        }
-        o += (size_t)w;
     }
+}
+
+bool ws__map_list_add(char *buf, size_t size, size_t *len, const char *name) {
+    int w = snprintf(buf + *len, size - *len, "%s%s", *len ? ", " : "", name);
+    if (w < 0 || (size_t)w >= size - *len) {
+        if (size > 8)
+            memcpy(buf + size - 8, ", ...", 6);
+        return false;
+    }
+    *len += (size_t)w;
+    return true;
 }
 
 static ws_status numeric_field(reader *rd, OGRLayerH l, const char *layer,

@@ -73,15 +73,9 @@ static ws_status numeric_column(const source *src, const char *name,
     size_t len = 0;
     for (size_t i = 0; i < src->n; i++) {
         const ws_column *c = &src->lv->table->cols[src->order[i]];
-        if (c->type != WS_COL_REAL)
-            continue;
-        int w = snprintf(list + len, sizeof list - len, "%s%s", len ? ", " : "",
-                         c->name);
-        if (w < 0 || (size_t)w >= sizeof list - len) {
-            memcpy(list + sizeof list - 8, ", ...", 6);
+        if (c->type == WS_COL_REAL &&
+            !ws__map_list_add(list, sizeof list, &len, c->name))
             break;
-        }
-        len += (size_t)w;
     }
     return ws__map_no_column(src->ctx, src->o->gpkg_path, layer, name, list);
 }

@@ -220,6 +220,9 @@ ws_status ws__map_link_groups(ws_map_data *d);
 /* The index of the first region of every wijk (k 0) or gemeente (k 1) by
  * its code, and d->group_geom[k] allocated (ws__map_group_outlines). */
 ws_status ws__map_group_firsts(ws_map_data *d, int k, ws_hash *first);
+/* Append ", name" (just "name" first) to the list buf[0..*len); when it
+ * does not fit, end the list with ", ..." and return false. */
+bool ws__map_list_add(char *buf, size_t size, size_t *len, const char *name);
 /* "layer has no column" with the numeric columns there are. */
 ws_status ws__map_no_column(ws_ctx *ctx, const char *path, const char *layer,
                             const char *col, const char *numeric);
