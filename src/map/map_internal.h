@@ -339,6 +339,9 @@ double ws__map_nice_length(double max_m);
 ws_status ws__map_scalebar(ws_map_page *p, double x, double y_bottom,
                            double *height);
 ws_status ws__map_north_arrow(ws_map_page *p, double cx, double cy);
+/* Degrees clockwise from grid north to true north at RD (X, Y); 0 when PROJ
+ * cannot say. */
+double ws__map_true_north(double X, double Y);
 /* map.c: helpers shared by the parts */
 /* A voorzieningen symbol of category `cat`, `size` pt across (legend). */
 ws_status ws__map_symbol(ws_map_page *p, double x, double y, size_t cat,

@@ -1102,6 +1102,19 @@ static void numbers(void **state) {
     assert_double_near(ws__map_nice_length(999), 500, 0);
 }
 
+/* The north arrow's turn from grid north to true north. Expected values
+ * worked out with cs2cs (PROJ's EPSG:28992 to EPSG:4326 and back, through
+ * the datum shift): take the point's latitude and longitude, move 0.001°
+ * north, project back and take the direction of that step. Near Emmen true
+ * north is 1.12° west of grid north, near Breda 0.62° east, at Amersfoort
+ * (the projection's centre) the two agree. */
+static void north_arrow_points_to_true_north(void **state) {
+    (void)state;
+    assert_double_near(ws__map_true_north(250000, 540000), -1.1186, 0.002);
+    assert_double_near(ws__map_true_north(100000, 400000), 0.6242, 0.002);
+    assert_double_near(ws__map_true_north(155000, 463000), 0, 0.002);
+}
+
 /* A project's maps: paths, theme columns, errors at file:line:column. */
 /* REGRESSION (was a bug): the page simplification kept a point only when
  * it was off the line from the last kept point to the very next one; with
@@ -1483,6 +1496,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(diverging_midpoint, setup, teardown),
         cmocka_unit_test(palettes),
         cmocka_unit_test(numbers),
+        cmocka_unit_test(north_arrow_points_to_true_north),
         cmocka_unit_test_setup_teardown(project_maps, setup, teardown),
     };
     int rc = cmocka_run_group_tests_name("map", tests, NULL, NULL);
