@@ -5,6 +5,7 @@
 #ifndef WS_GEOM_INTERNAL_H
 #define WS_GEOM_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <geos_c.h>
@@ -43,5 +44,17 @@ GEOSGeometry *ws__polygon_union(GEOSContextHandle_t h, const GEOSGeometry *coll,
 GEOSGeometry *ws__polygon_edges(GEOSContextHandle_t h,
                                 const GEOSGeometry *const *parts, size_t n,
                                 void *mem, size_t bytes);
+
+/* A quick proof of validity (validity.c): true only when g, a Polygon or
+ * MultiPolygon, is certainly valid by a stricter rule than OGC's (rings
+ * that neither cross nor touch); false means "not proven", and
+ * GEOSisValid_r decides. The scratch buffers grow with the largest
+ * geometry and belong to one thread; they use malloc, and running out
+ * only means "not proven". */
+typedef struct ws__valid_scratch ws__valid_scratch;
+ws__valid_scratch *ws__valid_scratch_new(void);
+void ws__valid_scratch_free(ws__valid_scratch *s);
+bool ws__certainly_valid(GEOSContextHandle_t h, const GEOSGeometry *g,
+                         ws__valid_scratch *s);
 
 #endif /* WS_GEOM_INTERNAL_H */

@@ -348,13 +348,19 @@ typedef struct valid_part {
     valid_batch *b;
 } valid_part;
 
+/* A region plainly valid (ws__certainly_valid) skips GEOS's IsValidOp,
+ * which nodes every ring. */
 static void *valid_worker(void *arg) {
     valid_batch *b = ((valid_part *)arg)->b;
     GEOSContextHandle_t h = GEOS_init_r();
+    ws__valid_scratch *scratch = ws__valid_scratch_new();
     for (size_t lo; h && (lo = atomic_fetch_add(&b->next, 8)) < b->n;)
         for (size_t i = lo; i < lo + 8 && i < b->n; i++)
-            b->state[i] =
-                GEOSisValid_r(h, b->geom[i]) == 1 ? VALID_YES : VALID_NO;
+            b->state[i] = ws__certainly_valid(h, b->geom[i], scratch) ||
+                                  GEOSisValid_r(h, b->geom[i]) == 1
+                              ? VALID_YES
+                              : VALID_NO;
+    ws__valid_scratch_free(scratch);
     if (h)
         GEOS_finish_r(h);
     return NULL;

@@ -8,9 +8,11 @@
 # threads or not) when wijken and gemeenten are dissolved from the buurten,
 # and TEST_UNION (test_union) finds the two unions equal on this set; the
 # generator is deterministic.
-# Usage: fastpaths.sh WIJKSCAN WIJKSCAN-NL-GEN WORKDIR [TEST_UNION]
+# TEST_VALIDITY (test_validity) finds every region it proves valid valid by
+# GEOS too, and proves most of them.
+# Usage: fastpaths.sh WIJKSCAN WIJKSCAN-NL-GEN WORKDIR [TEST_UNION [TEST_VALIDITY]]
 set -euo pipefail
-ws=$1 gen=$2 work=$3 test_union=${4:-}
+ws=$1 gen=$2 work=$3 test_union=${4:-} test_validity=${5:-}
 rm -rf "$work"; mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -57,6 +59,8 @@ for lv in wijken gemeenten regio; do
 done
 [ -z "$test_union" ] || "$test_union" "$d/wijkenbuurten-nl-synthetic.gpkg" ||
   fail "coverage and overlay unions differ on the generated set"
+[ -z "$test_validity" ] || "$test_validity" "$d/wijkenbuurten-nl-synthetic.gpkg" ||
+  fail "the quick validity proof and GEOS disagree on the generated set"
 
 n=$(($(wc -l < "$work/plain/out_buurten.csv") - 1))
 [ "$n" -ge 250 ] || fail "only $n buurten"
