@@ -341,3 +341,102 @@ ws_status ws__map_group_outlines_from_dataset(const ws_map_options *opt,
     ws__hash_free(&first);
     return st;
 }
+
+/* --- boundary networks shared by the threads drawing one dataset ------- */
+
+/* A boundary network (ws__polygon_edges) depends on the dataset, the level,
+ * which of its lines (k) and which regions are selected: compare and
+ * report change the selection between frames, so that is kept whole. */
+typedef struct shared_network {
+    ws_level level;
+    int k;
+    size_t n;
+    unsigned char *selection; /* per region: selected, with a geometry */
+    GEOSGeometry *edges;
+} shared_network;
+
+typedef struct map_shared {
+    shared_network *v;
+    size_t n, cap;
+    size_t builds;
+} map_shared;
+
+static void map_shared_free(ws_ctx *ctx, void *arg) {
+    map_shared *m = arg;
+    for (size_t i = 0; i < m->n; i++) {
+        ws__free(ctx, m->v[i].selection);
+        GEOSGeom_destroy_r(ctx->geos, m->v[i].edges);
+    }
+    ws__free(ctx, m->v);
+    ws__free(ctx, m);
+}
+
+static unsigned char *selection_of(ws_ctx *ctx, const ws_map_data *d) {
+    unsigned char *sel = ws__malloc(ctx, d->n ? d->n : 1);
+    for (size_t i = 0; sel && i < d->n; i++)
+        sel[i] = d->regions[i].selected && d->regions[i].geom;
+    return sel;
+}
+
+static shared_network *find_network(map_shared *m, const ws_map_data *d, int k,
+                                    const unsigned char *sel) {
+    for (size_t i = 0; i < m->n; i++) {
+        shared_network *e = &m->v[i];
+        if (e->level == d->level && e->k == k && e->n == d->n &&
+            memcmp(e->selection, sel, d->n) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Entries live as long as the dataset and are freed with its context, so
+ * they are allocated with this thread's only when both use the C library's
+ * allocator (else every thread builds its own). */
+bool ws__map_can_share(const ws_map_page *p) {
+    const ws_dataset *ds = p->opt->dataset;
+    return ds && ws__ctx_thread_safe_alloc(p->ctx) &&
+           ws__ctx_thread_safe_alloc(ds->ctx);
+}
+
+const GEOSGeometry *ws__map_shared_edges(ws_map_page *p, int k,
+                                         ws__map_edges_fn build) {
+    ws_dataset *ds = (ws_dataset *)p->opt->dataset; /* its shared part */
+    unsigned char *sel = selection_of(p->ctx, p->d);
+    if (!sel)
+        return NULL;
+    const GEOSGeometry *out = NULL;
+    pthread_mutex_lock(&ds->shared_lock);
+    map_shared *m = ds->shared;
+    if (!m && (m = ws__calloc(p->ctx, 1, sizeof *m)) != NULL) {
+        ds->shared = m;
+        ds->shared_free = map_shared_free;
+    }
+    shared_network *e = m ? find_network(m, p->d, k, sel) : NULL;
+    if (e) {
+        out = e->edges;
+    } else if (m && ws__reserve(p->ctx, (void **)&m->v, &m->cap, m->n + 1,
+                                sizeof *m->v) == WS_OK) {
+        GEOSGeometry *g = build(p, k);
+        if (g) {
+            /* other threads only read it from now on */
+            ws__geos_fill_caches(p->ctx->geos, g);
+            m->v[m->n++] = (shared_network){p->d->level, k, p->d->n, sel, g};
+            m->builds++;
+            sel = NULL;
+            out = g;
+        }
+    }
+    pthread_mutex_unlock(&ds->shared_lock);
+    ws__free(p->ctx, sel);
+    return out;
+}
+
+size_t ws__map_shared_builds(const ws_dataset *ds) {
+    ws_dataset *d = (ws_dataset *)ds;
+    pthread_mutex_lock(&d->shared_lock);
+    size_t n = d->shared && d->shared_free == map_shared_free
+                   ? ((const map_shared *)d->shared)->builds
+                   : 0;
+    pthread_mutex_unlock(&d->shared_lock);
+    return n;
+}

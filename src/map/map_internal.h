@@ -328,6 +328,17 @@ typedef struct ws_map_page {
     double median_area, total_area;
 } ws_map_page;
 
+/* Boundary networks of a dataset drawn from memory, shared by the threads
+ * (contexts) that draw it: made once by `build` (a thread that needs the
+ * same one meanwhile waits) and then read by all; owned by the dataset.
+ * ws__map_can_share says whether this page may use them. */
+typedef GEOSGeometry *(*ws__map_edges_fn)(ws_map_page *p, int k);
+bool ws__map_can_share(const ws_map_page *p);
+const GEOSGeometry *ws__map_shared_edges(ws_map_page *p, int k,
+                                         ws__map_edges_fn build);
+/* How many networks the dataset's maps have made (tests). */
+size_t ws__map_shared_builds(const ws_dataset *ds);
+
 /* map_legend.c */
 void ws__map_format_number(double v, int decimals, char *buf, size_t size);
 ws_status ws__map_legend_size(ws_map_page *p, double width, double *height);

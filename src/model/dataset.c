@@ -27,6 +27,7 @@ ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out) {
     static atomic_uint_fast64_t next_serial = 1;
     ds->ctx = ctx;
     ds->serial = atomic_fetch_add(&next_serial, 1);
+    pthread_mutex_init(&ds->shared_lock, NULL);
     *out = ds;
     return WS_OK;
 }
@@ -41,7 +42,7 @@ static void fill_ring_caches(GEOSContextHandle_t h, const GEOSGeometry *ring) {
         GEOSCoordSeq_getDimensions_r(h, cs, &dims);
 }
 
-static void fill_caches(GEOSContextHandle_t h, const GEOSGeometry *g) {
+void ws__geos_fill_caches(GEOSContextHandle_t h, const GEOSGeometry *g) {
     double v;
     if (GEOSisEmpty_r(h, g) != 0)
         return;
@@ -57,7 +58,7 @@ static void fill_caches(GEOSContextHandle_t h, const GEOSGeometry *g) {
     } else if (type >= GEOS_MULTIPOINT) {
         int n = GEOSGetNumGeometries_r(h, g);
         for (int i = 0; i < n; i++)
-            fill_caches(h, GEOSGetGeometryN_r(h, g, i));
+            ws__geos_fill_caches(h, GEOSGetGeometryN_r(h, g, i));
     }
 }
 
@@ -69,7 +70,7 @@ void ws__dataset_fill_geos_caches(ws_dataset *ds, GEOSContextHandle_t h) {
         size_t n = lv->table ? lv->table->nrows : 0;
         for (size_t i = 0; lv->geom && i < n; i++)
             if (lv->geom[i])
-                fill_caches(h, lv->geom[i]);
+                ws__geos_fill_caches(h, lv->geom[i]);
     }
     atomic_store(&ds->geos_caches_filled, true);
 }
@@ -101,6 +102,9 @@ void ws_dataset_free(ws_dataset *ds) {
     if (!ds)
         return;
     ws_ctx *ctx = ds->ctx;
+    if (ds->shared && ds->shared_free)
+        ds->shared_free(ctx, ds->shared);
+    pthread_mutex_destroy(&ds->shared_lock);
     for (int l = 0; l < WS_LEVEL_COUNT; l++)
         level_free(ctx, &ds->levels[l]);
     ws__free(ctx, ds->dw.x);

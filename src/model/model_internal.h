@@ -5,6 +5,7 @@
 #define WS_MODEL_INTERNAL_H
 
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -152,6 +153,12 @@ struct ws_dataset {
     /* unique in the process (a freed dataset's address may come back):
      * what a map's cached data of this dataset is keyed by */
     uint64_t serial;
+    /* what the threads drawing maps of this dataset share (map_data_mem.c:
+     * boundary networks), made under shared_lock by the first that needs
+     * it and freed with the dataset */
+    pthread_mutex_t shared_lock;
+    void *shared;
+    void (*shared_free)(ws_ctx *ctx, void *shared);
 };
 
 ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
@@ -160,6 +167,8 @@ ws_status ws__dataset_new(ws_ctx *ctx, ws_dataset **out);
  * them, so that from then on reading them writes nothing. ws_pipeline_run
  * does it for the dataset it keeps. */
 void ws__dataset_fill_geos_caches(ws_dataset *ds, GEOSContextHandle_t h);
+/* The same for one geometry (and its parts and rings). */
+void ws__geos_fill_caches(GEOSContextHandle_t h, const GEOSGeometry *g);
 /* Move the dwellings of `from` (a dataset the BAG was loaded into on
  * another thread, whose context shares ds's C-library allocator) into ds,
  * which has none yet, with their counts, inputs and parameters; `from`

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "map/map_internal.h"
 #include "wijkscan/wijkscan.h"
 #include "ws_test.h"
 
@@ -227,6 +228,48 @@ static void other_options_are_the_same(void **state) {
     ws_ctx_free(file);
 }
 
+/* The boundary network of a dataset drawn from memory is made once for
+ * every context (thread) that draws it: a second context drawing the same
+ * selection makes none, and its map is the first one's, and the map from
+ * the file, byte for byte. A new selection makes new networks. */
+static void boundary_networks_are_shared(void **state) {
+    ws_ctx *mem = *state, *file = NULL, *other = NULL;
+    assert_int_equal(ws_ctx_new(NULL, &file), WS_OK);
+    assert_int_equal(ws_ctx_new(NULL, &other), WS_OK);
+    static const char *const two[] = {"GM0109", "GM1681"};
+    ws_map_options o;
+    ws_map_options_init(&o);
+    o.column = "score_gezond";
+    o.level = WS_LEVEL_WIJK;
+    o.gemeenten = two;
+    o.n_gemeenten = 2;
+    o.width_px = 800;
+    o.height_px = 600;
+    size_t before = ws__map_shared_builds(g_ds);
+    assert_int_equal(same_both_ways(file, mem, &o, "png", "first", NULL),
+                     WS_OK);
+    size_t made = ws__map_shared_builds(g_ds);
+    assert_true(made > before); /* wijk lines, gemeente lines */
+    char first[128], again[128];
+    snprintf(first, sizeof first, "%s/mem.png", g_dir);
+    snprintf(again, sizeof again, "%s/mem-first.png", g_dir);
+    assert_int_equal(rename(first, again), 0);
+    assert_int_equal(same_both_ways(file, other, &o, "png", "second", NULL),
+                     WS_OK);
+    assert_int_equal(ws__map_shared_builds(g_ds), made);
+    size_t na, nb;
+    char *da = slurp(again, &na), *db = slurp(first, &nb);
+    assert_true(na == nb && memcmp(da, db, na) == 0);
+    free(da);
+    free(db);
+    o.n_gemeenten = 1; /* Coevorden alone: other regions selected */
+    assert_int_equal(same_both_ways(file, other, &o, "png", "third", NULL),
+                     WS_OK);
+    assert_true(ws__map_shared_builds(g_ds) > made);
+    ws_ctx_free(other);
+    ws_ctx_free(file);
+}
+
 /* A buurt column with missing values of several reasons: the reasons and
  * their legend entries come from ontbrekende_waarden, or from memory. */
 static void missing_values_are_the_same(void **state) {
@@ -285,6 +328,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(missing_values_are_the_same, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(errors_are_the_same, setup, teardown),
+        cmocka_unit_test_setup_teardown(boundary_networks_are_shared, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
