@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../join/join_internal.h"
 #include "aggregate_internal.h"
 
 #define N_SIZE_CLASSES 5
@@ -393,6 +394,55 @@ static bool resolve_basis(ws_ctx *ctx, const ws_dataset *ds,
 }
 
 /* `pand`: the statistics worked out ahead (taken over), or NULL. */
+/* The dwellings into their buurten, on every core: each thread takes a
+ * range of buurten with about as many dwellings as the others and adds
+ * their dwellings in dataset order, so every sum is made in the same order
+ * as on one thread and the results are the same to the last bit (0.37 s
+ * on one core at NL, while the other waited for the export). */
+typedef struct fill_part {
+    const ws_dataset *ds;
+    const ws_aggregate_options *opt;
+    const per_dwelling *pd;
+    accum_set *set;
+    int32_t lo, hi; /* buurt rows [lo, hi) */
+} fill_part;
+
+static void *fill_part_run(void *arg) {
+    const fill_part *f = arg;
+    const int32_t *buurt = f->ds->dw.buurt;
+    for (size_t i = 0; i < f->ds->dw.n; i++)
+        if (buurt[i] >= f->lo && buurt[i] < f->hi)
+            add_dwelling(f->set, (size_t)buurt[i], f->ds, i, f->pd, f->opt);
+    return NULL;
+}
+
+static ws_status fill_buurten(ws_ctx *ctx, const ws_dataset *ds,
+                              const ws_aggregate_options *opt,
+                              const per_dwelling *pd, accum_set *set) {
+    size_t nb = set->nregions;
+    int nt = ws__threads_for(ds->dw.n, 200000);
+    fill_part parts[8];
+    size_t *count = nt > 1 ? ws__calloc(ctx, nb ? nb : 1, sizeof *count) : NULL;
+    if (!count)
+        nt = 1;
+    for (size_t i = 0; count && i < ds->dw.n; i++)
+        if (ds->dw.buurt[i] >= 0)
+            count[ds->dw.buurt[i]]++;
+    size_t seen = 0, r = 0;
+    for (int k = 0; k < nt; k++) {
+        parts[k] = (fill_part){ds, opt, pd, set, (int32_t)r, (int32_t)nb};
+        if (k + 1 < nt) { /* up to k+1 shares of the dwellings */
+            size_t want = ds->dw.n / (size_t)nt * (size_t)(k + 1);
+            while (r < nb && seen < want)
+                seen += count[r++];
+            parts[k].hi = (int32_t)r;
+        }
+    }
+    ws__free(ctx, count);
+    ws__run_parts(fill_part_run, parts, sizeof parts[0], nt);
+    return WS_OK;
+}
+
 static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
                              const ws_aggregate_options *opt,
                              ws__pand_stats *pand, accum_set *sets) {
@@ -408,10 +458,8 @@ static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
     for (int l = 0; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
                        opt->n_radii);
-    for (size_t i = 0; st == WS_OK && i < ds->dw.n; i++)
-        if (ds->dw.buurt[i] >= 0)
-            add_dwelling(&sets[WS_LEVEL_BUURT], (size_t)ds->dw.buurt[i], ds, i,
-                         &pd, opt);
+    if (st == WS_OK)
+        st = fill_buurten(ctx, ds, opt, &pd, &sets[WS_LEVEL_BUURT]);
     const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
     for (int l = WS_LEVEL_WIJK; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         for (size_t r = 0; r < b->table->nrows; r++)
