@@ -133,3 +133,10 @@ ws_status ws_test_run_project(ws_ctx *ctx, const char *project,
         fprintf(stderr, "%s: %s\n", project, ws_ctx_errmsg(ctx));
     return st;
 }
+
+bool ws_test_have_file(const char *path) {
+    if (access(path, R_OK) == 0)
+        return true;
+    print_message("data file %s not found; test skipped\n", path);
+    return false;
+}

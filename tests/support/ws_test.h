@@ -5,6 +5,7 @@
 #define WS_TEST_SUPPORT_H
 
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "wijkscan/wijkscan.h"
@@ -45,6 +46,10 @@ void ws_test_alloc_install(ws_test_alloc *fa, ws_ctx_options *opt);
 ws_status ws_test_run_project(ws_ctx *ctx, const char *project,
                               const char *layers_dir, const char *dir,
                               ws_project **proj, ws_dataset **keep);
+
+/* Is the data file there? If not, says so ("... test skipped"): the
+ * caller then calls skip(). */
+bool ws_test_have_file(const char *path);
 
 /* The context's error message starts with / contains the text. */
 void assert_msg_starts(const ws_ctx *ctx, const char *prefix);

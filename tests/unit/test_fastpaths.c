@@ -26,6 +26,7 @@
 #include "join/join_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
+#include "ws_test.h"
 
 #define REAL(name) WS_REAL_DATA_DIR "/" name
 #define BOCE(name) WS_SOURCE_DIR "/examples/boce/" name
@@ -46,13 +47,6 @@ static int teardown(void **state) {
     CPLSetConfigOption("WS_BAG_SPLIT_MIN_ROWS", NULL);
     unsetenv("WIJKSCAN_THREADS");
     return 0;
-}
-
-static bool have(const char *path) {
-    if (access(path, R_OK) == 0)
-        return true;
-    print_message("data file %s not found; test skipped\n", path);
-    return false;
 }
 
 typedef enum bag_reader { READ_SQLITE, READ_ARROW, READ_PLAIN } bag_reader;
@@ -185,7 +179,8 @@ static void compare_readers(const char *bag, const char *buurten,
  * reader leaves the file to GDAL. */
 static void arrow_reader_real_lvbag(void **state) {
     (void)state;
-    if (!have(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
+    if (!ws_test_have_file(
+            REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
         skip();
     compare_readers(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg"),
                     REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg"),
@@ -196,7 +191,7 @@ static void arrow_reader_real_lvbag(void **state) {
  * ones, placeholders 1 m² and 9999; all of BOCE and one gemeente. */
 static void arrow_reader_boce(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     compare_readers(BOCE("data/bag-light-boce-synthetic.gpkg"),
                     BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"), NULL,
@@ -349,7 +344,7 @@ static void remove_copy(const char *dir, const char *path) {
 
 static void sqlite_reader_blobs(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     char dir[] = "/tmp/ws_blobs_XXXXXX", path[64];
     rewrite_blobs(boce_bag_copy(dir, path, sizeof path));
@@ -388,7 +383,7 @@ static void left_to_gdal(const char *sql, const char *gemeente) {
  * an INTEGER column; GDAL truncates it). */
 static void sqlite_reader_leaves_odd_values(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     left_to_gdal("UPDATE verblijfsobject SET oppervlakte = 75.5 "
                  "WHERE feature_id = 40000",
@@ -399,7 +394,7 @@ static void sqlite_reader_leaves_odd_values(void **state) {
  * selected buurten, through GDAL's spatial index. */
 static void sqlite_reader_leaves_box_selection(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     left_to_gdal("ALTER TABLE verblijfsobject DROP COLUMN "
                  "bronhouder_identificatie",
@@ -410,7 +405,7 @@ static void sqlite_reader_leaves_box_selection(void **state) {
  * for every dwelling. */
 static void join_modes_agree(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     ws_dataset *ds = load(BOCE("data/bag-light-boce-synthetic.gpkg"),
                           BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"),
@@ -447,7 +442,7 @@ static void join_modes_agree(void **state) {
  * query (which the hint must not change). */
 static void access_threads_agree(void **state) {
     (void)state;
-    if (!have(BOCE("data/bag-light-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/bag-light-boce-synthetic.gpkg")))
         skip();
     ws_dataset *ds =
         load(BOCE("data/bag-light-boce-synthetic.gpkg"),

@@ -47,13 +47,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-static bool have(const char *path) {
-    if (access(path, R_OK) == 0)
-        return true;
-    print_message("real data file %s not found; test skipped\n", path);
-    return false;
-}
-
 static double value(const ws_dataset *ds, ws_level lv, const char *code,
                     const char *col, ws_missing *why) {
     const ws_table *t = ws_dataset_level_ref(ds, lv);
@@ -92,7 +85,7 @@ static ws_bbox load_boce(fixture *f, const ws_selection *sel) {
  * statcode/statnaam, so the gebiedsindelingen definition must be chosen. */
 static void boce_boundaries(void **state) {
     fixture *f = *state;
-    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+    if (!ws_test_have_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
         skip();
     ws_selection all = {NULL, 0};
     ws_bbox extent = load_boce(f, &all);
@@ -122,7 +115,7 @@ static void boce_boundaries(void **state) {
  * wijken (PROVENANCE.md §1). */
 static void boce_selection(void **state) {
     fixture *f = *state;
-    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+    if (!ws_test_have_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
         skip();
     const char *gm[] = {"GM0109"};
     ws_selection sel = {gm, 1};
@@ -140,7 +133,8 @@ static void boce_selection(void **state) {
  * "WK010910,Wijk,GM0109,14590,7235,7355,967,6999,…". */
 static void boce_kerncijfers(void **state) {
     fixture *f = *state;
-    if (!have(REAL("cbs_kwb2024_85984NED_boce_gemeenten_wijken.csv")))
+    if (!ws_test_have_file(
+            REAL("cbs_kwb2024_85984NED_boce_gemeenten_wijken.csv")))
         skip();
     ws_selection all = {NULL, 0};
     load_boce(f, &all);
@@ -165,7 +159,8 @@ static void boce_kerncijfers(void **state) {
 /* The national CSV: only BOCE rows join; values equal the BOCE file's. */
 static void nl_kerncijfers_only_selection_joins(void **state) {
     fixture *f = *state;
-    if (!have(REAL("cbs_kwb2024_85984NED_nl_gemeenten_wijken_8vars.csv")))
+    if (!ws_test_have_file(
+            REAL("cbs_kwb2024_85984NED_nl_gemeenten_wijken_8vars.csv")))
         skip();
     ws_selection all = {NULL, 0};
     load_boce(f, &all);
@@ -188,7 +183,7 @@ static void nl_kerncijfers_only_selection_joins(void **state) {
  * inwoners and 26 % 65+ (PROVENANCE.md §1; checked with ogrinfo). */
 static void wfs_gemeenten_as_kerncijfers(void **state) {
     fixture *f = *state;
-    if (!have(
+    if (!ws_test_have_file(
             REAL("cbs_gemeenten_2023_nl_pdokwfs_kerncijfers_simplified.gpkg")))
         skip();
     ws_selection all = {NULL, 0};
@@ -223,7 +218,8 @@ static void wfs_gemeenten_as_kerncijfers(void **state) {
  *     '0221100000312938'" bag2_lvbag_extract_sample_0221_20200915.gpkg */
 static void lvbag_sample_through_the_pipeline(void **state) {
     fixture *f = *state;
-    if (!have(REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
+    if (!ws_test_have_file(
+            REAL("bag2_lvbag_extract_sample_0221_20200915.gpkg")))
         skip();
     ws_load_options lo;
     ws_load_options_init(&lo);
@@ -271,7 +267,7 @@ static void lvbag_sample_through_the_pipeline(void **state) {
 static void doesburg_footprints(void **state) {
     fixture *f = *state;
     const char *path = REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg");
-    if (!have(path))
+    if (!ws_test_have_file(path))
         skip();
     static const struct {
         uint64_t id;
@@ -322,7 +318,7 @@ static void doesburg_footprints(void **state) {
  * and 163 of 164 school polygons have amenity=school (sqlite on the file). */
 static void osm_quickosm_layers(void **state) {
     fixture *f = *state;
-    if (!have(REAL("osm_poi_samples_utrecht_amsterdam_2020.gpkg")))
+    if (!ws_test_have_file(REAL("osm_poi_samples_utrecht_amsterdam_2020.gpkg")))
         skip();
     static const struct {
         const char *layer;
@@ -355,7 +351,8 @@ static void osm_quickosm_layers(void **state) {
  * it must be refused with a message that says so. */
 static void doesburg_panden_are_not_dwellings(void **state) {
     fixture *f = *state;
-    if (!have(REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg")))
+    if (!ws_test_have_file(
+            REAL("doesburg_0221_bag_pand_2020_cbs_buurt_2023.gpkg")))
         skip();
     ws_load_options lo;
     ws_load_options_init(&lo);

@@ -27,6 +27,7 @@
 #include "geom/geom_internal.h"
 #include "load/load_internal.h"
 #include "wijkscan/wijkscan.h"
+#include "ws_test.h"
 
 #define REAL(name) WS_REAL_DATA_DIR "/" name
 #define BOCE(name) WS_SOURCE_DIR "/examples/boce/" name
@@ -348,17 +349,10 @@ static counts compare_file(const char *path) {
     return cnt;
 }
 
-static bool have(const char *path) {
-    if (access(path, R_OK) == 0)
-        return true;
-    print_message("data file %s not found; test skipped\n", path);
-    return false;
-}
-
 /* The real CBS 2023 boundaries of BOCE (generalised). */
 static void real_cbs_boundaries(void **state) {
     (void)state;
-    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+    if (!ws_test_have_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
         skip();
     counts c = compare_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"));
     assert_true(c.coverage > 0);
@@ -368,7 +362,7 @@ static void real_cbs_boundaries(void **state) {
  * the example generator). */
 static void boce_example(void **state) {
     (void)state;
-    if (!have(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg")))
         skip();
     compare_file(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg"));
 }
@@ -478,7 +472,7 @@ static void boundary_networks(void **state) {
  * boundaries, each shared edge once. */
 static void real_boundary_network(void **state) {
     (void)state;
-    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+    if (!ws_test_have_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
         skip();
     GDALDatasetH ds =
         GDALOpenEx(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg"),

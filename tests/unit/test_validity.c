@@ -23,6 +23,7 @@
 #include <ogr_api.h>
 
 #include "geom/geom_internal.h"
+#include "ws_test.h"
 
 #define REAL(name) WS_REAL_DATA_DIR "/" name
 #define BOCE(name) WS_SOURCE_DIR "/examples/boce/" name
@@ -338,16 +339,9 @@ static double check_file(const char *path) {
     return t.valid ? (double)t.proven / (double)t.valid : 0;
 }
 
-static bool have(const char *path) {
-    if (access(path, R_OK) == 0)
-        return true;
-    print_message("data file %s not found; test skipped\n", path);
-    return false;
-}
-
 static void real_cbs_boundaries(void **state) {
     (void)state;
-    if (!have(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
+    if (!ws_test_have_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")))
         skip();
     assert_true(check_file(REAL("cbs_wijkbuurt_2023_boce_generalized.gpkg")) >
                 0.9);
@@ -355,7 +349,7 @@ static void real_cbs_boundaries(void **state) {
 
 static void boce_example(void **state) {
     (void)state;
-    if (!have(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg")))
+    if (!ws_test_have_file(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg")))
         skip();
     assert_true(
         check_file(BOCE("data/wijkenbuurten-2023-boce-synthetic.gpkg")) > 0.9);
