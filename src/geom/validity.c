@@ -175,13 +175,20 @@ static bool neighbours(const segment *a, const segment *b, unsigned nseg_ring) {
     return j == i + 1 || (i == 0 && j == nseg_ring - 1);
 }
 
-/* Neighbours meet only at their shared point: the turn there is certain. */
+/* Neighbours meet only at their shared point: the turn there is certain,
+ * or they go on in the same direction (a vertex on a straight line; when
+ * the turn is too small to call the two are near parallel, and the sign
+ * of their dot product is plain). Turning back is a spike. */
 static bool neighbours_only_meet(const segment *a, const segment *b) {
     const segment *first = a, *second = b;
     if (!(a->x1 == b->x0 && a->y1 == b->y0))
         first = b, second = a; /* b comes first (or closes the ring) */
-    return orient(first->x0, first->y0, first->x1, first->y1, second->x1,
-                  second->y1) != 0;
+    if (orient(first->x0, first->y0, first->x1, first->y1, second->x1,
+               second->y1) != 0)
+        return true;
+    double dot = (first->x1 - first->x0) * (second->x1 - second->x0) +
+                 (first->y1 - first->y0) * (second->y1 - second->y0);
+    return dot > 0;
 }
 
 /* Certainly no common point (the boxes already overlap). */
@@ -195,13 +202,21 @@ static bool certainly_apart(const segment *a, const segment *b) {
     return o3 != 0 && o3 == o4;
 }
 
+/* Pairs compared per segment before the sweep gives up (GEOS decides): a
+ * region's boundary meets a handful, a comb of long teeth would make the
+ * sweep quadratic. */
+enum { MAX_PAIRS_PER_SEGMENT = 64 };
+
 static bool segments_apart(ws__valid_scratch *s, size_t nseg) {
     segment *seg = s->seg;
     qsort(seg, nseg, sizeof *seg, by_xmin);
+    size_t budget = MAX_PAIRS_PER_SEGMENT * nseg;
     for (size_t i = 0; i < nseg; i++) {
         const segment *a = &seg[i];
         for (size_t j = i + 1; j < nseg && seg[j].xmin <= a->xmax; j++) {
             const segment *b = &seg[j];
+            if (budget-- == 0)
+                return false;
             if (b->ymin > a->ymax || b->ymax < a->ymin)
                 continue;
             if (neighbours(a, b, s->rings[a->ring].npoints - 1)
