@@ -24,8 +24,6 @@ typedef struct cairo_impl {
     int clip_depth;
     /* PDF outline: the item last added at each level (parents) */
     int outline[8];
-    /* vector output (PDF/SVG): vertices go on a grid of 1/grid pt */
-    double grid;
     /* stream output (PDF/SVG) */
     FILE *file;
     bool write_failed;
@@ -48,33 +46,15 @@ static void set_source(cairo_t *cr, ws_rgba c) {
     cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
 }
 
-/* PDF and SVG put a path's vertices on a grid of 1/8 pt (0.044 mm): each
- * moves at most 1/16 pt (0.022 mm) along each axis, half a 600 dpi
- * printer's dot and less than the map's simplification tolerance (0.1 pt,
- * map.c). Cairo 1.16 writes every coordinate with up to three decimals
- * and compresses the pages at a fixed zlib level; on the grid the numbers
- * are shorter and repeat, so the BOCE theme PDF is 26 % smaller and zlib,
- * the largest cost of writing it, has less to do.
- * Neighbours keep their shared boundary: the same vertex lands on the same
- * grid point for both (Cairo drops a segment that ends where it began). */
-#define VECTOR_GRID 8.0
-
-static void add_path(const cairo_impl *ci, const ws_path *p) {
-    cairo_t *cr = ci->cr;
+static void add_path(cairo_t *cr, const ws_path *p) {
     const double *xy = p->xy;
-    const double q = ci->grid;
     for (size_t r = 0; r < p->nrings; r++) {
         size_t n = p->ring_len[r];
         for (size_t i = 0; i < n; i++, xy += 2) {
-            double x = xy[0], y = xy[1];
-            if (q > 0) {
-                x = nearbyint(x * q) / q;
-                y = nearbyint(y * q) / q;
-            }
             if (i == 0)
-                cairo_move_to(cr, x, y);
+                cairo_move_to(cr, xy[0], xy[1]);
             else
-                cairo_line_to(cr, x, y);
+                cairo_line_to(cr, xy[0], xy[1]);
         }
         if (p->closed && n > 0)
             cairo_close_path(cr);
@@ -148,7 +128,7 @@ static ws_status c_path(ws_renderer *r, const ws_path *p, const ws_paint *pt) {
     cairo_t *cr = ci->cr;
     cairo_new_path(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    add_path(ci, p);
+    add_path(cr, p);
     if (p->closed && pt->fill) {
         set_source(cr, pt->fill_color);
         cairo_fill_preserve(cr);
@@ -502,7 +482,7 @@ ws_status ws__render_cairo_new(ws_ctx *ctx, const ws_cairo_options *opt,
     r->width = opt->width_pt;
     r->height = opt->height_pt;
     r->px_per_pt = opt->format == WS_RENDER_PNG ? opt->dpi / 72.0 : 1.0;
-    ci->grid = opt->format == WS_RENDER_PNG ? 0 : VECTOR_GRID;
+    r->vector = opt->format != WS_RENDER_PNG;
     r->path = c_path;
     r->text = c_text;
     r->measure = c_measure;

@@ -116,6 +116,7 @@ struct ws_renderer {
     ws_ctx *ctx;
     double width, height; /* page size in points */
     double px_per_pt;     /* device units per point (PNG: dpi / 72) */
+    bool vector;          /* PDF or SVG: coordinates written as numbers */
     ws_status (*path)(ws_renderer *r, const ws_path *p, const ws_paint *paint);
     /* Draw `utf8` with the top-left of its logical box at (x, y); wrap at
      * max_width (pt) when > 0. *box (may be NULL) receives the box drawn. */
