@@ -56,22 +56,11 @@ static ws_status rect(ws_renderer *r, double x, double y, double w, double h,
 
 static ws_status dot(ws_renderer *r, double x, double y, double rad,
                      ws_rgba fill, ws_rgba outline) {
-    double xy[2 * 12];
-    for (int i = 0; i < 12; i++) {
-        double a = i * 2 * M_PI / 12;
-        xy[2 * i] = x + rad * cos(a);
-        xy[2 * i + 1] = y + rad * sin(a);
-    }
-    size_t n = 12;
-    ws_path p = {xy, &n, 1, true};
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.fill = true;
-    pt.fill_color = fill;
+    ws_paint pt = ws__paint_fill(fill);
     pt.stroke = true;
     pt.stroke_color = outline;
     pt.stroke_width = 0.35;
-    return r->path(r, &p, &pt);
+    return ws__render_circle(r, x, y, rad, &pt);
 }
 
 static ws_status diamond(ws_renderer *r, double x, double y, double s,

@@ -1002,7 +1002,17 @@ static ws_status symbol(ws_map_page *p, double x, double y, size_t cat,
             cols[i] = (ws_rgba){0.2, 0.2, 0.2, 1};
     int shape = (int)(cat % 8);
     double r = size / 2;
-    double xy[2 * 12];
+    ws_paint pt;
+    memset(&pt, 0, sizeof pt);
+    pt.fill = true;
+    pt.fill_color = cols[cat % 8];
+    pt.stroke = true;
+    pt.stroke_color =
+        legend ? (ws_rgba){0.3, 0.3, 0.3, 1} : p->st->symbol_outline;
+    pt.stroke_width = legend ? 0.3 : 0.5;
+    if (shape == 0)
+        return ws__render_circle(p->r, x, y, r, &pt);
+    double xy[2 * 10];
     size_t n = 0;
     switch (shape) {
     case 1: /* square */
@@ -1051,23 +1061,9 @@ static ws_status symbol(ws_map_page *p, double x, double y, size_t cat,
         }
         n = 10;
         break;
-    default: /* circle as a 12-gon */
-        for (int i = 0; i < 12; i++) {
-            double a = i * 2 * M_PI / 12;
-            xy[2 * i] = x + r * cos(a);
-            xy[2 * i + 1] = y + r * sin(a);
-        }
-        n = 12;
+    default:
         break;
     }
-    ws_paint pt;
-    memset(&pt, 0, sizeof pt);
-    pt.fill = true;
-    pt.fill_color = cols[cat % 8];
-    pt.stroke = true;
-    pt.stroke_color =
-        legend ? (ws_rgba){0.3, 0.3, 0.3, 1} : p->st->symbol_outline;
-    pt.stroke_width = legend ? 0.3 : 0.5;
     size_t rl = n;
     ws_path path = {xy, &rl, 1, true};
     return p->r->path(p->r, &path, &pt);
