@@ -393,7 +393,6 @@ static bool resolve_basis(ws_ctx *ctx, const ws_dataset *ds,
     return true;
 }
 
-/* `pand`: the statistics worked out ahead (taken over), or NULL. */
 /* The dwellings into their buurten, on every core: each thread takes a
  * range of buurten with about as many dwellings as the others and adds
  * their dwellings in dataset order, so every sum is made in the same order
@@ -416,9 +415,9 @@ static void *fill_part_run(void *arg) {
     return NULL;
 }
 
-static ws_status fill_buurten(ws_ctx *ctx, const ws_dataset *ds,
-                              const ws_aggregate_options *opt,
-                              const per_dwelling *pd, accum_set *set) {
+static void fill_buurten(ws_ctx *ctx, const ws_dataset *ds,
+                         const ws_aggregate_options *opt,
+                         const per_dwelling *pd, accum_set *set) {
     size_t nb = set->nregions;
     int nt = ws__threads_for(ds->dw.n, 200000);
     fill_part parts[8];
@@ -440,9 +439,9 @@ static ws_status fill_buurten(ws_ctx *ctx, const ws_dataset *ds,
     }
     ws__free(ctx, count);
     ws__run_parts(fill_part_run, parts, sizeof parts[0], nt);
-    return WS_OK;
 }
 
+/* `pand`: the statistics worked out ahead (taken over), or NULL. */
 static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
                              const ws_aggregate_options *opt,
                              ws__pand_stats *pand, accum_set *sets) {
@@ -459,7 +458,7 @@ static ws_status fill_levels(ws_ctx *ctx, ws_dataset *ds,
         st = set_alloc(ctx, &sets[l], ds->levels[l].table->nrows, ds->ncat,
                        opt->n_radii);
     if (st == WS_OK)
-        st = fill_buurten(ctx, ds, opt, &pd, &sets[WS_LEVEL_BUURT]);
+        fill_buurten(ctx, ds, opt, &pd, &sets[WS_LEVEL_BUURT]);
     const ws__level *b = &ds->levels[WS_LEVEL_BUURT];
     for (int l = WS_LEVEL_WIJK; st == WS_OK && l < WS_LEVEL_COUNT; l++)
         for (size_t r = 0; r < b->table->nrows; r++)

@@ -1061,8 +1061,6 @@ static ws_status symbol(ws_map_page *p, double x, double y, size_t cat,
         }
         n = 10;
         break;
-    default:
-        break;
     }
     size_t rl = n;
     ws_path path = {xy, &rl, 1, true};

@@ -862,14 +862,19 @@ static size_t count_elements(xmlNode *n, const char *name) {
     return c;
 }
 
-static void svg_is_well_formed(void **state) {
-    fixture *fx = *state;
+/* The score_gezond map drawn as SVG into `name` and read back. */
+static xmlDoc *svg_map(fixture *fx, const char *name) {
     ws_map_options o;
     options(fx, &o, "score_gezond");
-    o.output_path = path_in(fx, "map.svg");
+    o.output_path = path_in(fx, name);
     assert_int_equal(ws_map_render(fx->ctx, &o, NULL), WS_OK);
     xmlDoc *doc = xmlReadFile(o.output_path, NULL, XML_PARSE_NONET);
     assert_non_null(doc);
+    return doc;
+}
+
+static void svg_is_well_formed(void **state) {
+    xmlDoc *doc = svg_map(*state, "map.svg");
     xmlNode *root = xmlDocGetRootElement(doc);
     assert_string_equal((const char *)root->name, "svg");
     xmlChar *w = xmlGetProp(root, (const xmlChar *)"width");
@@ -920,13 +925,7 @@ static void count_paths(xmlNode *n, size_t *grid, size_t *off) {
 }
 
 static void svg_map_geometry_on_an_eighth_point_grid(void **state) {
-    fixture *fx = *state;
-    ws_map_options o;
-    options(fx, &o, "score_gezond");
-    o.output_path = path_in(fx, "grid.svg");
-    assert_int_equal(ws_map_render(fx->ctx, &o, NULL), WS_OK);
-    xmlDoc *doc = xmlReadFile(o.output_path, NULL, XML_PARSE_NONET);
-    assert_non_null(doc);
+    xmlDoc *doc = svg_map(*state, "grid.svg");
     size_t grid = 0, off = 0;
     count_paths(xmlDocGetRootElement(doc), &grid, &off);
     xmlFreeDoc(doc);
